@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Safe declarations of kernel livepatches.
+//!
+//! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
+//!
+//! This module is the only code that knows the raw `klp_*` structures. A
+//! livepatch declares what it patches as statics, as the C sample does with
+//! `funcs[]`, `objs[]` and `patch`, and enables the patch from its `init`:
+//!
+//! ```ignore
+//! fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
+//!     seq_print!(m, "this has been live patched\n");
+//!     Ok(())
+//! }
+//!
+//! static FUNCS: Funcs<1> = Funcs::new([Func::new(
+//!     c"cmdline_proc_show",
+//!     seq_show!(livepatch_cmdline_proc_show),
+//! )]);
+//! static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
+//! static PATCH: Patch = Patch::new(&OBJS);
+//!
+//! impl kernel::Module for SamplePatch {
+//!     fn init(module: &'static ThisModule) -> Result<Self> {
+//!         PATCH.enable(module)?;
+//!         Ok(SamplePatch)
+//!     }
+//! }
+//! ```
+//!
+//! The module must also carry `livepatch=Y` in its modinfo, which
+//! [`modinfo_livepatch!`] adds, and be GPL: `klp_enable_patch()` is GPL-only.
+//!
+//! What Rust cannot check, any more than C can: that the C function named in
+//! a [`Func`] has the prototype of the adapter macro that made its
+//! replacement ([`seq_show!`], ...). The livepatch author checks that against
+//! the kernel source, as for a C livepatch.
+//!
+//! Mount this directory as `mod livepatch;` at the crate root: its macros
+//! refer to `$crate::livepatch`.
+
+// External modules cannot share a Rust crate, so each livepatch module
+// compiles its own copy of this layer and uses part of it. Its items are
+// written as the public API they would be in the `kernel` crate.
+#![allow(dead_code, unreachable_pub)]
+
+use core::{
+    ptr,
+    sync::atomic::{AtomicBool, Ordering},
+};
+use kernel::{
+    error::to_result,
+    ffi,
+    prelude::*,
+    types::Opaque, //
+};
+
+mod bindings;
+
+/// The address of a replacement function, for [`Func::new`].
+///
+/// Made by the adapter macros ([`seq_show!`], ...), each of which turns a safe
+/// Rust function into an `extern "C"` function of one C prototype.
+#[derive(Clone, Copy)]
+pub struct NewFunc(*const ffi::c_void);
+
+/// A C `int show(struct seq_file *m, void *v)` function.
+pub type SeqShowFn = extern "C" fn(*mut kernel::bindings::seq_file, *mut ffi::c_void) -> ffi::c_int;
+
+impl NewFunc {
+    /// A replacement for a seq_file show function; see [`seq_show!`].
+    pub const fn seq_show(f: SeqShowFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+}
+
+/// Makes a [`NewFunc`] that replaces a C seq_file show function,
+/// `int show(struct seq_file *m, void *v)`, by `f: fn(&SeqFile) -> Result`.
+///
+/// An error from `f` is returned to the seq_file core as a negative errno.
+macro_rules! seq_show {
+    ($f:path) => {{
+        extern "C" fn show(
+            m: *mut ::kernel::bindings::seq_file,
+            _v: *mut ::kernel::ffi::c_void,
+        ) -> ::kernel::ffi::c_int {
+            // SAFETY: the seq_file core calls a show function with a valid
+            // `seq_file` that no other thread uses until the call returns.
+            let m = unsafe { ::kernel::seq_file::SeqFile::from_raw(m) };
+            match $f(m) {
+                Ok(()) => 0,
+                Err(e) => e.to_errno(),
+            }
+        }
+        $crate::livepatch::NewFunc::seq_show(show)
+    }};
+}
+pub(crate) use seq_show;
+
+/// Marks the module as a livepatch (C: `MODULE_INFO(livepatch, "Y")`);
+/// `klp_enable_patch()` refuses modules without it.
+macro_rules! modinfo_livepatch {
+    () => {
+        // Same form as the modinfo entries of `module!`.
+        #[cfg(MODULE)]
+        #[link_section = ".modinfo"]
+        #[used(compiler)]
+        static __MODINFO_LIVEPATCH: [u8; 12] = *b"livepatch=Y\0";
+    };
+}
+pub(crate) use modinfo_livepatch;
+
+/// `s` as a C `const char *`, in `const` context, where the kernel's
+/// `CStrExt::as_char_ptr()` cannot be called.
+#[allow(clippy::disallowed_methods)]
+const fn char_ptr(s: &'static CStr) -> *const ffi::c_char {
+    s.as_ptr().cast()
+}
+
+/// A function to replace (C: `struct klp_func`).
+///
+/// # Invariants
+///
+/// `old_name` points to a `'static` C string and `new_func` came from a
+/// [`NewFunc`]; the other fields are zero until the livepatch core owns it.
+#[repr(transparent)]
+pub struct Func(Opaque<bindings::klp_func>);
+
+// SAFETY: Rust never accesses a `Func` after building it; the livepatch core
+// does, under its `klp_mutex`.
+unsafe impl Sync for Func {}
+
+impl Func {
+    /// Redirects calls of the C function `old_name` to `new_func`.
+    ///
+    /// `old_name` must be unique in its object's kallsyms.
+    pub const fn new(old_name: &'static CStr, new_func: NewFunc) -> Self {
+        Self::new_sympos(old_name, new_func, 0)
+    }
+
+    /// As [`Func::new`], for the `sympos`-th (from 1) of several
+    /// functions named `old_name` in kallsyms.
+    pub const fn new_sympos(old_name: &'static CStr, new_func: NewFunc, sympos: usize) -> Self {
+        // INVARIANT: the fields are set as documented.
+        Self(Opaque::new(bindings::klp_func {
+            old_name: char_ptr(old_name),
+            new_func: new_func.0.cast_mut(),
+            old_sympos: sympos,
+            ..pin_init::zeroed()
+        }))
+    }
+}
+
+/// `N` [`Func`]s and the empty entry that ends them, as C expects.
+#[repr(C)]
+pub struct Funcs<const N: usize> {
+    funcs: [Func; N],
+    end: Func,
+}
+
+impl<const N: usize> Funcs<N> {
+    /// The functions of one object.
+    pub const fn new(funcs: [Func; N]) -> Self {
+        Self {
+            funcs,
+            end: Func(Opaque::zeroed()),
+        }
+    }
+}
+
+/// The kernel itself or a module, and the functions to patch in it
+/// (C: `struct klp_object`).
+#[repr(transparent)]
+pub struct Object(Opaque<bindings::klp_object>);
+
+// SAFETY: as for `Func`.
+unsafe impl Sync for Object {}
+
+impl Object {
+    /// Functions of vmlinux (C: `.name = NULL`).
+    pub const fn vmlinux<const N: usize>(funcs: &'static Funcs<N>) -> Self {
+        Self::new(ptr::null(), funcs)
+    }
+
+    /// Functions of the module `name`, patched whenever it is loaded.
+    pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static Funcs<N>) -> Self {
+        Self::new(char_ptr(name), funcs)
+    }
+
+    const fn new<const N: usize>(name: *const ffi::c_char, funcs: &'static Funcs<N>) -> Self {
+        Self(Opaque::new(bindings::klp_object {
+            name,
+            // `Funcs` is `repr(C)` and made of `repr(transparent)` `Func`s:
+            // it is an array of `N + 1` `klp_func`s. All of it is inside
+            // `Opaque`, so the core may write through this pointer.
+            funcs: ptr::from_ref(funcs).cast_mut().cast(),
+            ..pin_init::zeroed()
+        }))
+    }
+}
+
+/// `N` [`Object`]s and the empty entry that ends them, as C expects.
+#[repr(C)]
+pub struct Objects<const N: usize> {
+    objs: [Object; N],
+    end: Object,
+}
+
+impl<const N: usize> Objects<N> {
+    /// The objects of one patch.
+    pub const fn new(objs: [Object; N]) -> Self {
+        Self {
+            objs,
+            end: Object(Opaque::zeroed()),
+        }
+    }
+}
+
+/// A livepatch (C: `struct klp_patch`).
+pub struct Patch {
+    patch: Opaque<bindings::klp_patch>,
+    used: AtomicBool,
+}
+
+// SAFETY: `enable` hands `patch` to the livepatch core once (`used` makes
+// sure) and never touches it again; the core serialises its accesses.
+unsafe impl Sync for Patch {}
+
+impl Patch {
+    /// A patch of the given objects.
+    pub const fn new<const N: usize>(objs: &'static Objects<N>) -> Self {
+        Self {
+            patch: Opaque::new(bindings::klp_patch {
+                // As in `Object::new`: an array of `N + 1` `klp_object`s.
+                objs: ptr::from_ref(objs).cast_mut().cast(),
+                ..pin_init::zeroed()
+            }),
+            used: AtomicBool::new(false),
+        }
+    }
+
+    /// Registers the patch and starts the transition to it
+    /// (C: `klp_enable_patch()`). Call it from `module`'s `init`.
+    ///
+    /// The core holds a reference on `module` until the patch is disabled
+    /// and freed, so the patch, a static of that module, outlives its use.
+    /// Returns `EBUSY` if called twice.
+    pub fn enable(&'static self, module: &'static ThisModule) -> Result {
+        if self.used.swap(true, Ordering::AcqRel) {
+            return Err(EBUSY);
+        }
+        let patch = self.patch.get();
+        // SAFETY: `used` was false, so the core has not seen `patch` yet and
+        // nothing else writes it: this is the only access.
+        unsafe { (*patch).mod_ = module.as_ptr() };
+        // SAFETY: `patch` is a valid `klp_patch` whose `objs` and their
+        // `funcs` are `'static` arrays ending in an empty entry (`Objects`,
+        // `Funcs`), with names from `'static` C strings and replacements from
+        // `NewFunc`. It lives as long as `module`, which the core keeps
+        // loaded while it uses the patch.
+        to_result(unsafe { bindings::klp_enable_patch(patch) })
+    }
+}

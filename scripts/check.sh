@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: set up whatever is missing (host packages and tools, the
+# test kernel), build the modules, run the selftests on the test kernel in
+# a virtme-ng VM. Prints the KTAP results, then "N passed, N failed,
+# N skipped"; exits non-zero on any failure, crash or time-out.
+
+set -e -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
+
+say "Step 1/4: host packages and tools"
+"$RLP_TOP/scripts/setup-host.sh"
+
+say "Step 2/4: the Rust-enabled test kernel"
+KDIR=$("$RLP_TOP/scripts/kernel.sh" build | tee /dev/stderr | tail -n 1)
+
+say "Step 3/4: building the modules against $KDIR"
+run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
+
+say "Step 4/4: selftests in a VM (at most $VM_TIMEOUT s)"
+log="$RLP_LOGS/selftests.log"
+info "results also in $log"
+set +e
+"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" \
+	"make -s -C '$RLP_TOP/selftests' run_tests KDIR='$KDIR' OUTPUT=/tmp/rust_livepatch-selftests" |
+	tee "$log"
+rc=${PIPESTATUS[0]}
+set -e -o pipefail
+
+passed=$(grep -E '^ok ' "$log" | grep -vc '# SKIP')
+skipped=$(grep -Ec '^ok .*# SKIP' "$log")
+failed=$(grep -Ec '^not ok ' "$log")
+echo
+if [ "$skipped" -gt 0 ]; then
+	echo "Skipped, and why:"
+	grep -E '^# SKIP: |^ok .*# SKIP' "$log" | sed 's/^/  /'
+fi
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	echo "The VM exited with $rc before the tests finished: counted as a failure."
+	failed=$((failed + 1))
+elif [ $((passed + skipped + failed)) -eq 0 ]; then
+	echo "No test ran: counted as a failure."
+	failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

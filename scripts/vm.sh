@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh KDIR TIMEOUT CMD: boot KDIR's kernel under virtme-ng with the host's
+# root file system (read-only, writable overlays), run CMD as root, stream
+# its output and return its exit code. The guest console goes to a log
+# whose tail is shown if the VM fails or times out.
+#
+# KVM is used only when a probe shows it can boot this kernel (nested or
+# paravirtual KVMs may hang); otherwise QEMU's TCG emulation.
+
+set -e
+. "$(dirname "$0")/lib.sh"
+
+KDIR=$1 TIMEOUT=$2 CMD=$3
+VM_CPUS=${VM_CPUS:-2}
+VM_MEMORY=${VM_MEMORY:-2G}
+
+vng_run() {
+	vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" \
+		--verbose "$@"
+}
+
+# Cached per host kernel, CPU and test kernel: a probe that hangs costs
+# its whole timeout, so it runs once.
+kvm_works() {
+	[ -w /dev/kvm ] || return 1
+	local key stamp
+	key=$( (uname -r; grep -m1 'model name' /proc/cpuinfo; echo "$KDIR") | sha256sum | cut -c1-12)
+	stamp="$RLP_CACHE/kvm-probe-$key"
+	if [ ! -f "$stamp" ]; then
+		info "Probing whether KVM can boot the test kernel (at most 60 s, once)"
+		if timeout -k 5 60 vng_run --exec true </dev/null >/dev/null 2>&1; then
+			echo yes > "$stamp"
+		else
+			echo no > "$stamp"
+		fi
+	fi
+	[ "$(cat "$stamp")" = yes ]
+}
+
+if [ "${VM_ACCEL:-auto}" = tcg ] || ! kvm_works; then
+	accel=(--disable-kvm)
+	info "VM: QEMU TCG emulation (no usable KVM), $VM_CPUS CPUs, $VM_MEMORY"
+else
+	accel=()
+	info "VM: KVM, $VM_CPUS CPUs, $VM_MEMORY"
+fi
+
+console="$RLP_LOGS/vm-console.log"
+info "guest console log: $console"
+rc=0
+timeout -k 10 "$TIMEOUT" vng_run "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "---- last 30 lines of the guest console ($console) ----" >&2
+	tail -n 30 "$console" >&2
+	echo "ERROR: the VM did not finish within $TIMEOUT s" >&2
+elif [ "$rc" -eq 255 ] || grep -qE 'Kernel panic|BUG:|Oops' "$console"; then
+	echo "---- last 30 lines of the guest console ($console) ----" >&2
+	tail -n 30 "$console" >&2
+	echo "ERROR: the guest kernel crashed or the VM failed (exit $rc)" >&2
+	[ "$rc" -ne 0 ] || rc=1
+fi
+exit "$rc"
