@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The C API the safe layer in livepatch/mod.rs wraps. bindgen reads this
+ * The C interfaces the safe layer in livepatch/ wraps. bindgen reads this
  * at build time with the kernel's own flags; see Kbuild.
  */
 #include <linux/livepatch.h>
+
+/* The test target's job, which rust_livepatch patches. */
+#include "../selftests/test_modules/klp_job.h"

@@ -56,7 +56,8 @@ use kernel::{
     types::Opaque, //
 };
 
-mod bindings;
+pub(crate) mod bindings;
+pub mod job;
 
 /// The address of a replacement function, for [`Func::new`].
 ///

@@ -10,7 +10,7 @@ set -e -o pipefail
 say "Step 1/4: host packages and tools"
 "$RLP_TOP/scripts/setup-host.sh"
 say "Step 2/4: the Rust-enabled test kernel"
-KDIR=$("$RLP_TOP/scripts/kernel.sh" build | tee /dev/stderr | tail -n 1)
+KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
 say "Step 3/4: building the modules against $KDIR"
 run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
 say "Step 4/4: the demo, in a VM"

@@ -1,30 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# klp-status.sh [-c]: what livepatch transitions are waiting for.
+# klp-status.sh [-c|-p]: what livepatch transitions are waiting for.
 #
 # For each livepatch: whether it is enabled and in transition. During a
 # transition: how many tasks have switched, and for each task that has
 # not, its pid, comm, whether it is a kernel thread, and its kernel stack
 # with the frames that block the switch marked: a function being patched
 # (old code, when patching) or code of the patch module (new code, when
-# unpatching). With -c, only the counts. Needs root (/proc/<pid>/stack,
-# /proc/<pid>/patch_state).
+# unpatching). With -c, only the counts; with -p, only the pending task
+# ids, one a line. Needs root (/proc/<pid>/stack, /proc/<pid>/patch_state).
 
 KLP=/sys/kernel/livepatch
 PF_KTHREAD=$((0x00200000))
 
-counts_only=0
-[ "$1" = -c ] && counts_only=1
+mode=${1:-full}
 
-# The tasks whose patch_state is not the transition's target; the kernel
-# sets every task's state when a transition starts.
-pending_tasks() {
-	local target=$1 t state
-	for t in /proc/[0-9]*/task/[0-9]*; do
-		state=$(cat "$t/patch_state" 2>/dev/null) || continue
-		[ "$state" = "$target" ] || echo "${t##*/}"
-	done
+# "tid state" for every task: one grep, as there can be thousands.
+task_states() {
+	grep -H . /proc/[0-9]*/task/[0-9]*/patch_state 2>/dev/null |
+		awk -F'[/:]' '{ print $5, $NF }'
 }
 
 is_kthread() {
@@ -72,20 +67,26 @@ for dir in "$KLP"/*/; do
 	enabled=$(cat "$dir/enabled")
 	transition=$(cat "$dir/transition")
 	if [ "$transition" = 0 ]; then
-		echo "$patch: enabled=$enabled, no transition"
+		[ "$mode" = -p ] || echo "$patch: enabled=$enabled, no transition"
 		continue
 	fi
 	target=$enabled	# patching targets state 1, unpatching state 0
 	verb=$([ "$enabled" = 1 ] && echo patching || echo unpatching)
-	pending=$(pending_tasks "$target")
+	# The core sets every task's state when a transition starts.
+	states=$(task_states)
+	pending=$(awk -v t="$target" '$2 != t { print $1 }' <<< "$states")
+	if [ "$mode" = -p ]; then
+		[ -z "$pending" ] || echo "$pending"
+		continue
+	fi
 	npending=$(grep -c . <<< "$pending")
-	ntasks=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
+	ntasks=$(grep -c . <<< "$states")
 	echo "$patch: $verb in transition: $((ntasks - npending)) tasks switched, $npending pending"
-	[ "$counts_only" = 1 ] || [ "$npending" = 0 ] && continue
+	[ "$mode" = -c ] || [ "$npending" = 0 ] && continue
 	funcs=$(patched_funcs "$dir")
 	for tid in $pending; do
 		show_task "$tid" "$patch" "$funcs"
 	done
 done
-[ "$found" = 1 ] || echo "no livepatch loaded"
+[ "$found" = 1 ] || [ "$mode" = -p ] || echo "no livepatch loaded"
 exit 0

@@ -11,8 +11,8 @@ mkdir -p "$RLP_CACHE" "$RLP_LOGS"
 # Tools the project installs into its cache, first on PATH.
 export PATH="$RLP_CACHE/tools/bin:$RLP_CACHE/venv/bin:$PATH"
 
-say() { echo "==> $*"; }
-info() { echo "    $*"; }
+say() { echo "==> $*" >&2; }
+info() { echo "    $*" >&2; }
 die() { echo "ERROR: $*" >&2; exit 1; }
 
 # run_logged NAME CMD...: run CMD with its output in $RLP_LOGS/NAME.log.

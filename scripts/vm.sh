@@ -16,10 +16,7 @@ KDIR=$1 TIMEOUT=$2 CMD=$3
 VM_CPUS=${VM_CPUS:-2}
 VM_MEMORY=${VM_MEMORY:-2G}
 
-vng_run() {
-	vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" \
-		--verbose "$@"
-}
+VNG=(vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" --verbose)
 
 # Cached per host kernel, CPU and test kernel: a probe that hangs costs
 # its whole timeout, so it runs once.
@@ -30,7 +27,7 @@ kvm_works() {
 	stamp="$RLP_CACHE/kvm-probe-$key"
 	if [ ! -f "$stamp" ]; then
 		info "Probing whether KVM can boot the test kernel (at most 60 s, once)"
-		if timeout -k 5 60 vng_run --exec true </dev/null >/dev/null 2>&1; then
+		if timeout -k 5 60 "${VNG[@]}" --exec true </dev/null >/dev/null 2>&1; then
 			echo yes > "$stamp"
 		else
 			echo no > "$stamp"
@@ -50,7 +47,7 @@ fi
 console="$RLP_LOGS/vm-console.log"
 info "guest console log: $console"
 rc=0
-timeout -k 10 "$TIMEOUT" vng_run "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
+timeout -k 10 "$TIMEOUT" "${VNG[@]}" "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2

@@ -20,3 +20,77 @@ function check_cmdline() {
 		die "livepatch kselftest(s) failed"
 	fi
 }
+
+# check_result() - verify dmesg output, as upstream's check_result(), which
+#	keeps only lines with "livepatch:" or "test_klp" and so drops its own
+#	"% insmod ..." lines for modules not named test_klp*: keep those too.
+function check_result {
+	local expect="$*"
+	local result
+
+	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
+		 grep -e 'livepatch:' -e 'klp_' -e '\] % ' | \
+		 grep -v '\(tainting\|taints\) kernel' | \
+		 sed 's/^\[[ 0-9.]*\] //' | \
+		 sed 's/^\[[ ]*[CT][0-9]*\] //')
+
+	if [[ "$expect" == "$result" ]] ; then
+		echo "ok"
+	elif [[ "$result" == "" ]] ; then
+		echo -e "not ok\n\nbuffer overrun? can't find canary dmesg entry: $LAST_DMESG\n"
+		die "livepatch kselftest(s) failed"
+	else
+		echo -e "not ok\n\n$(diff -upr --label expected --label result <(echo "$expect") <(echo "$result"))\n"
+		die "livepatch kselftest(s) failed"
+	fi
+}
+
+KLP_STATUS="$RLP_TOP/scripts/klp-status.sh"
+MOD_TARGET=klp_job_target
+JOB_STATUS="$SYSFS_DEBUG_DIR/$MOD_TARGET/status"
+
+# job_status(field) - a field of klp_job_target's status (mode, original,
+#	patched, stale, last, pid)
+function job_status() {
+	awk -v f="$1:" '$1 == f { print $2 }' "$JOB_STATUS"
+}
+
+# wait_passes(field, n) - wait until the job has run n more passes of the
+#	original or patched code
+function wait_passes() {
+	local field="$1" n="$2" want
+
+	want=$(( $(job_status "$field") + n ))
+	loop_until "[[ \$(job_status $field) -ge $want ]]" ||
+		die "the job did not run $n more $field passes"
+}
+
+# check_job(field, op, value) - the job's status field compares to value
+#	with the test(1) operator op (-eq, -gt, ...)
+function check_job() {
+	local value
+
+	value=$(job_status "$1")
+	test "$value" "$2" "$3" ||
+		die "$MOD_TARGET: $1 is $value, expected $2 $3"
+}
+
+# wait_pending(tids) - wait until the transition waits for exactly these
+#	tasks (klp-status.sh -p), every other task having switched
+function wait_pending() {
+	loop_until "[[ \"\$($KLP_STATUS -p | xargs)\" == \"$*\" ]]" ||
+		die "the transition waits for '$($KLP_STATUS -p | xargs)', expected '$*'"
+}
+
+# wait_dmesg(text) - wait until the kernel log has a line with text since
+#	the test started
+function wait_dmesg() {
+	loop_until "dmesg | awk -v l=\"\$LAST_DMESG\" 'p; \$0 == l { p=1 }' | grep -qF \"$1\"" ||
+		die "no '$1' in the kernel log"
+}
+
+# wait_transition(mod) - wait until mod's transition is over
+function wait_transition() {
+	loop_until "grep -q '^0$' $SYSFS_KLP_DIR/$1/transition" ||
+		die "$1: transition not finished"
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C interface of the test target `klp_job_target`.
+//!
+//! C header: `selftests/test_modules/klp_job.h`
+//!
+//! The job's state ([`Job`]) and adapter macros that turn safe Rust
+//! functions into replacements for the job's C functions, one macro per C
+//! prototype, as [`seq_show!`](super::seq_show) does for show functions.
+
+use super::{
+    bindings,
+    NewFunc, //
+};
+use kernel::{
+    ffi,
+    types::Opaque, //
+};
+
+/// Version of the target's own code.
+pub const ORIGINAL: u32 = bindings::KLP_JOB_ORIGINAL;
+/// Version of a livepatch's code.
+pub const PATCHED: u32 = bindings::KLP_JOB_PATCHED;
+
+/// The job's state (C: `struct klp_job`), owned by the target module.
+///
+/// # Invariants
+///
+/// Wraps a `struct klp_job` that the target initialised before it started
+/// the job and keeps until the job has stopped.
+#[repr(transparent)]
+pub struct Job(Opaque<bindings::klp_job>);
+
+impl Job {
+    /// Wraps the target's job.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to the target's `struct klp_job` while its job runs, and
+    /// the returned reference is used only during this pass of the job.
+    #[doc(hidden)]
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::klp_job) -> &'a Self {
+        // SAFETY: valid by the caller; `Job` is a transparent wrapper.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The period of the job, in milliseconds.
+    pub fn period_ms(&self) -> u32 {
+        // SAFETY: the job is valid (type invariant); the target writes
+        // `period_ms` before starting the job only.
+        unsafe { (*self.0.get()).period_ms }
+    }
+
+    /// Accounts one pass run by code of `version` with a format that code of
+    /// version `format` derived.
+    pub fn record(&self, version: u32, format: u32) {
+        let job = self.0.get();
+        // SAFETY: as in `period_ms`, for `record`.
+        if let Some(record) = unsafe { (*job).record } {
+            // SAFETY: `record` is the target's accounting function, which
+            // takes the job it is a member of and any version.
+            unsafe { record(job, version, format) };
+        }
+    }
+
+    /// Queues the next pass (workqueue form).
+    pub fn requeue(&self) {
+        let job = self.0.get();
+        // SAFETY: as in `period_ms`, for `requeue`.
+        if let Some(requeue) = unsafe { (*job).requeue } {
+            // SAFETY: `requeue` is the target's function that queues the
+            // job's delayed work, which it initialised.
+            unsafe { requeue(job) };
+        }
+    }
+}
+
+/// The kernel thread a job's main function runs in.
+///
+/// # Invariants
+///
+/// Only [`job_kthread!`] makes one, in the main function of a kthread.
+pub struct Kthread(());
+
+impl Kthread {
+    /// # Safety
+    ///
+    /// Call it in the main function of a kthread only.
+    #[doc(hidden)]
+    pub const unsafe fn new_in_kthread_main() -> Self {
+        // INVARIANT: by the caller.
+        Self(())
+    }
+
+    /// Whether `kthread_stop()` was called for this thread.
+    pub fn should_stop(&self) -> bool {
+        // SAFETY: the current task is a kthread (type invariant).
+        unsafe { kernel::bindings::kthread_should_stop() }
+    }
+
+    /// Sleeps for `ms` milliseconds, or less if a signal is pending.
+    pub fn msleep_interruptible(&self, ms: u32) {
+        // SAFETY: a kthread's main function may sleep.
+        unsafe { kernel::bindings::msleep_interruptible(ms) };
+    }
+}
+
+/// C `unsigned int (*)(struct klp_job *)`.
+pub type FormatFn = extern "C" fn(*mut bindings::klp_job) -> ffi::c_uint;
+/// C `void (*)(struct klp_job *, unsigned int)`.
+pub type PassFn = extern "C" fn(*mut bindings::klp_job, ffi::c_uint);
+/// C `int (*)(void *)`, a kthread's main function.
+pub type KthreadFn = extern "C" fn(*mut ffi::c_void) -> ffi::c_int;
+/// C `void (*)(struct work_struct *)`, a work item's function.
+pub type WorkFn = extern "C" fn(*mut kernel::bindings::work_struct);
+
+impl NewFunc {
+    /// A replacement for `klp_job_format()`; see [`job_format!`].
+    pub const fn job_format(f: FormatFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+
+    /// A replacement for `klp_job_pass()`; see [`job_pass!`].
+    pub const fn job_pass(f: PassFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+
+    /// A replacement for `klp_job_kthread()`; see [`job_kthread!`].
+    pub const fn job_kthread(f: KthreadFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+
+    /// A replacement for `klp_job_work()`; see [`job_work!`].
+    pub const fn job_work(f: WorkFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+}
+
+/// Replaces `unsigned int klp_job_format(struct klp_job *job)` by
+/// `f: fn(&Job) -> u32`.
+macro_rules! job_format {
+    ($f:path) => {{
+        extern "C" fn format(
+            job: *mut $crate::livepatch::bindings::klp_job,
+        ) -> ::kernel::ffi::c_uint {
+            // SAFETY: the target calls `klp_job_format()` with its job,
+            // during a pass.
+            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            $f(job)
+        }
+        $crate::livepatch::NewFunc::job_format(format)
+    }};
+}
+pub(crate) use job_format;
+
+/// Replaces `void klp_job_pass(struct klp_job *job, unsigned int format)`
+/// by `f: fn(&Job, u32)`.
+macro_rules! job_pass {
+    ($f:path) => {{
+        extern "C" fn pass(
+            job: *mut $crate::livepatch::bindings::klp_job,
+            format: ::kernel::ffi::c_uint,
+        ) {
+            // SAFETY: the target calls `klp_job_pass()` with its job,
+            // during a pass.
+            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            $f(job, format)
+        }
+        $crate::livepatch::NewFunc::job_pass(pass)
+    }};
+}
+pub(crate) use job_pass;
+
+/// Replaces the kthread main function `int klp_job_kthread(void *data)` by
+/// `f: fn(&Kthread, &Job) -> Result`.
+macro_rules! job_kthread {
+    ($f:path) => {{
+        extern "C" fn kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
+            // SAFETY: the target runs `klp_job_kthread()` as a kthread's
+            // main function.
+            let thread = unsafe { $crate::livepatch::job::Kthread::new_in_kthread_main() };
+            // SAFETY: the target starts `klp_job_kthread()` with its job as
+            // `data` and stops the thread before freeing the job.
+            let job = unsafe { $crate::livepatch::job::Job::from_raw(data.cast()) };
+            match $f(&thread, job) {
+                Ok(()) => 0,
+                Err(e) => e.to_errno(),
+            }
+        }
+        $crate::livepatch::NewFunc::job_kthread(kthread)
+    }};
+}
+pub(crate) use job_kthread;
+
+/// Replaces the work function `void klp_job_work(struct work_struct *work)`
+/// by `f: fn(&Job)`.
+macro_rules! job_work {
+    ($f:path) => {{
+        extern "C" fn work(work: *mut ::kernel::bindings::work_struct) {
+            // SAFETY: the target queues only its job's `dwork` with
+            // `klp_job_work()`, so `work` is `job.dwork.work`.
+            let job = unsafe {
+                ::kernel::container_of!(work, $crate::livepatch::bindings::klp_job, dwork.work)
+            };
+            // SAFETY: the target cancels the work before freeing the job.
+            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            $f(job)
+        }
+        $crate::livepatch::NewFunc::job_work(work)
+    }};
+}
+pub(crate) use job_work;

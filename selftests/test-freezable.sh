@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The freezer is a safe point for a kthread to switch, not a state
+# boundary: the freezable kthread form switches when it sleeps, and the
+# transition completes, but the format its loop derived from the old code
+# is then handed to the new code (a stale pass), in both directions.
+# Compare test-workqueue.sh, where the same job has no stale pass.
+
+. $(dirname $0)/functions.sh
+
+MOD_LIVEPATCH=rust_livepatch
+
+setup_config
+
+
+# - the freezable form runs original passes with the original format
+# - patch: the transition completes, and every patched pass is stale: it
+#   got the format the loop derived from the original code
+# - unpatch: original passes get the original format again; no pass is
+#   patched or stale any more, and every patched pass was stale
+
+start_test "freezable form switches, but old state reaches the new code"
+
+load_mod $MOD_TARGET mode=freezable
+wait_passes original 5
+check_job stale -eq 0
+
+load_lp $MOD_LIVEPATCH
+wait_passes patched 5
+check_job stale -gt 0
+
+disable_lp $MOD_LIVEPATCH
+patched=$(job_status patched)
+wait_passes original 5
+check_job patched -eq "$patched"
+check_job stale -eq "$patched"
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=freezable
+$MOD_TARGET: freezable: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: freezable: stopped"
+
+
+# - load the livepatch, then the freezable form: its loop derives the
+#   patched format and runs patched passes, none stale
+# - unpatch: the transition completes, and every original pass is stale:
+#   it got the format the patched code derived
+
+start_test "freezable form started patched: new state reaches the old code"
+
+load_lp $MOD_LIVEPATCH
+load_mod $MOD_TARGET mode=freezable
+wait_passes patched 5
+check_job original -eq 0
+check_job stale -eq 0
+
+disable_lp $MOD_LIVEPATCH
+wait_passes original 5
+check_job stale -gt 0
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% insmod test_modules/$MOD_TARGET.ko mode=freezable
+livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
+$MOD_TARGET: freezable: running the job every 20 ms
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: freezable: stopped"
+
+exit 0

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# User tasks switch when they return to user space: with 1000 processes
+# (NPROC) that keep reading /proc/cmdline, a syscall into the function the
+# livepatch replaces, every one of them switches and the transition
+# completes, in both directions. Like upstream's test-syscall.sh, at ten
+# times its scale; the pending count is shown as it falls.
+
+. $(dirname $0)/functions.sh
+
+MOD_LIVEPATCH=rust_livepatch
+NPROC=${NPROC:-1000}
+READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
+
+setup_config
+
+# transition_over(mod) - mod's transition is over (or mod is gone: it
+#	was unpatched)
+function transition_over() {
+	[[ ! -e "$SYSFS_KLP_DIR/$1" ]] || grep -q '^0$' "$SYSFS_KLP_DIR/$1/transition"
+}
+
+# watch_pending(mod) - wait for mod's transition to end, adding the number
+#	of tasks it waits for to PENDING whenever that changes
+function watch_pending() {
+	local last="" now i
+
+	for ((i = 0; i < MAX_RETRIES; i++)); do
+		transition_over "$1" && return
+		now=$($KLP_STATUS -p | wc -l)
+		[[ "$now" == "$last" ]] || PENDING+=" $now"
+		last=$now
+		sleep $RETRY_INTERVAL
+	done
+	die "$1: transition not finished"
+}
+
+# readers_running() - all NPROC readers and their parent exist
+function readers_running() {
+	[[ $(pgrep -c -g "$READERS_PID" -f klp_cmdline_readers) -eq $((NPROC + 1)) ]]
+}
+
+
+# - start NPROC readers, load the livepatch, watch every task switch
+# - the readers read the patched text; disable, watch them switch back
+
+start_test "$NPROC user processes in a patched syscall switch"
+
+setsid "$READERS" "$NPROC" 100 > /dev/null &
+READERS_PID=$!
+loop_until readers_running || die "the $NPROC readers did not start"
+trap 'kill -TERM -- -$READERS_PID 2> /dev/null; cleanup' EXIT
+
+PENDING=""
+start=${EPOCHREALTIME/./}
+load_lp_nowait $MOD_LIVEPATCH
+watch_pending $MOD_LIVEPATCH
+patch_ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+patch_pending=$PENDING
+check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+readers_running || die "readers died while patched"
+
+PENDING=""
+start=${EPOCHREALTIME/./}
+log "% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
+echo 0 > "$SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
+watch_pending $MOD_LIVEPATCH
+unpatch_ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+unpatch_pending=$PENDING
+loop_until '[[ ! -e "$SYSFS_KLP_DIR/$MOD_LIVEPATCH" ]]' ||
+	die "failed to disable livepatch $MOD_LIVEPATCH"
+readers_running || die "readers died while unpatching"
+kill -TERM -- -$READERS_PID
+wait $READERS_PID 2> /dev/null
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH"
+echo "  patching: $patch_ms ms, tasks pending:$patch_pending 0"
+echo "  unpatching: $unpatch_ms ms, tasks pending:$unpatch_pending 0"
+
+exit 0

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The same job as work items has a state boundary between two items: the
+# worker switches there, the transition completes within the core's retry
+# period, and from then on every pass runs the new code with state the new
+# code derived (no stale pass), in both directions.
+
+. $(dirname $0)/functions.sh
+
+MOD_LIVEPATCH=rust_livepatch
+
+setup_config
+
+
+# - the workqueue form runs original passes
+# - patch: the transition completes; from then on no original pass runs,
+#   patched passes do, none stale
+# - unpatch: from then on no patched pass runs, original passes do
+
+start_test "workqueue form switches between items, no stale state"
+
+load_mod $MOD_TARGET mode=workqueue
+wait_passes original 5
+
+start=${EPOCHREALTIME/./}
+load_lp $MOD_LIVEPATCH
+took=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+original=$(job_status original)
+wait_passes patched 10
+check_job original -eq "$original"
+
+disable_lp $MOD_LIVEPATCH
+patched=$(job_status patched)
+wait_passes original 10
+check_job patched -eq "$patched"
+check_job stale -eq 0
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=workqueue
+$MOD_TARGET: workqueue: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: workqueue: stopped"
+echo "  insmod to patching complete: $took ms"
+
+
+# - load the livepatch, then the workqueue form: patched passes only
+# - unpatch: from then on no patched pass runs, none stale
+
+start_test "workqueue form started patched switches back cleanly"
+
+load_lp $MOD_LIVEPATCH
+load_mod $MOD_TARGET mode=workqueue
+wait_passes patched 10
+check_job original -eq 0
+
+disable_lp $MOD_LIVEPATCH
+patched=$(job_status patched)
+wait_passes original 10
+check_job patched -eq "$patched"
+check_job stale -eq 0
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% insmod test_modules/$MOD_TARGET.ko mode=workqueue
+livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
+$MOD_TARGET: workqueue: running the job every 20 ms
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: workqueue: stopped"
+
+exit 0

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp_job_target.c - one periodic job in three forms, for livepatch tests
+ *
+ * The job runs a pass every period_ms; its code is klp_job_format() and
+ * klp_job_pass(), or, in the kthread form, inline in the thread's main
+ * function. A livepatch replaces that code. The forms differ only in how
+ * the job is driven, which decides when a task can switch to new code:
+ *
+ * mode=kthread    The main function does the job and sleeps in its loop:
+ *                 it never returns, so while the job runs, the function
+ *                 being patched is always on the thread's stack and the
+ *                 thread never switches.
+ * mode=freezable  The loop derives the job's format once, then calls the
+ *                 helpers and sleeps freezable. The thread switches when
+ *                 it sleeps, but the format, derived by the old code,
+ *                 lives on in the loop and reaches the new code.
+ * mode=workqueue  Each pass is one delayed work item that derives all it
+ *                 needs itself: the worker switches between two items
+ *                 and nothing crosses that boundary.
+ *
+ * /sys/kernel/debug/klp_job_target/status counts the passes each version
+ * of the code ran, and the stale ones: passes whose format came from the
+ * other version.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/freezer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include "klp_job.h"
+
+static char *mode = "workqueue";
+module_param(mode, charp, 0400);
+MODULE_PARM_DESC(mode, "How the job runs: kthread, freezable or workqueue (default)");
+
+static unsigned int period_ms = 20;
+module_param(period_ms, uint, 0400);
+MODULE_PARM_DESC(period_ms, "Period of the job in ms, 1 to 10000 (default 20)");
+
+static atomic_long_t passes[KLP_JOB_PATCHED + 1];
+static atomic_long_t stale;
+static atomic_t last_version;
+static struct task_struct *thread;
+static struct dentry *debugfs_dir;
+static DECLARE_WAIT_QUEUE_HEAD(freezable_wait);
+
+static void klp_job_record(struct klp_job *job, unsigned int version,
+			   unsigned int format)
+{
+	if (WARN_ON_ONCE(version > KLP_JOB_PATCHED))
+		return;
+	atomic_long_inc(&passes[version]);
+	if (format != version)
+		atomic_long_inc(&stale);
+	atomic_set(&last_version, version);
+}
+
+static void klp_job_requeue(struct klp_job *job)
+{
+	schedule_delayed_work(&job->dwork, msecs_to_jiffies(job->period_ms));
+}
+
+static struct klp_job job = {
+	.record = klp_job_record,
+	.requeue = klp_job_requeue,
+};
+
+/* The job's code. noinline: a livepatch replaces these functions. */
+
+noinline unsigned int klp_job_format(struct klp_job *job)
+{
+	return KLP_JOB_ORIGINAL;
+}
+
+noinline void klp_job_pass(struct klp_job *job, unsigned int format)
+{
+	job->record(job, KLP_JOB_ORIGINAL, format);
+}
+
+/* kthread form: the job inline in a main function that never returns. */
+noinline int klp_job_kthread(void *data)
+{
+	struct klp_job *job = data;
+
+	while (!kthread_should_stop()) {
+		job->record(job, KLP_JOB_ORIGINAL, KLP_JOB_ORIGINAL);
+		msleep_interruptible(job->period_ms);
+	}
+	return 0;
+}
+
+/* freezable form: local state derived once, helpers called in the loop. */
+static int klp_job_freezable_kthread(void *data)
+{
+	struct klp_job *job = data;
+	unsigned int format = klp_job_format(job);
+
+	set_freezable();
+	while (!kthread_should_stop()) {
+		klp_job_pass(job, format);
+		wait_event_freezable_timeout(freezable_wait, kthread_should_stop(),
+					     msecs_to_jiffies(job->period_ms));
+	}
+	return 0;
+}
+
+/* workqueue form: one pass per item, everything derived inside it. */
+noinline void klp_job_work(struct work_struct *work)
+{
+	struct klp_job *job = container_of(to_delayed_work(work),
+					   struct klp_job, dwork);
+
+	klp_job_pass(job, klp_job_format(job));
+	job->requeue(job);
+}
+
+static int status_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "mode: %s\n", mode);
+	seq_printf(m, "original: %ld\n", atomic_long_read(&passes[KLP_JOB_ORIGINAL]));
+	seq_printf(m, "patched: %ld\n", atomic_long_read(&passes[KLP_JOB_PATCHED]));
+	seq_printf(m, "stale: %ld\n", atomic_long_read(&stale));
+	seq_printf(m, "last: %d\n", atomic_read(&last_version));
+	seq_printf(m, "pid: %d\n", thread ? task_pid_nr(thread) : -1);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(status);
+
+static int klp_job_target_init(void)
+{
+	int (*threadfn)(void *) = NULL;
+
+	if (period_ms < 1 || period_ms > 10000) {
+		pr_err("period_ms=%u out of range 1..10000\n", period_ms);
+		return -EINVAL;
+	}
+	job.period_ms = period_ms;
+
+	if (!strcmp(mode, "kthread")) {
+		threadfn = klp_job_kthread;
+	} else if (!strcmp(mode, "freezable")) {
+		threadfn = klp_job_freezable_kthread;
+	} else if (strcmp(mode, "workqueue")) {
+		pr_err("mode=%s unknown: use kthread, freezable or workqueue\n", mode);
+		return -EINVAL;
+	}
+
+	debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("status", 0444, debugfs_dir, NULL, &status_fops);
+
+	if (threadfn) {
+		thread = kthread_run(threadfn, &job, "klp_job_%s", mode);
+		if (IS_ERR(thread)) {
+			int ret = PTR_ERR(thread);
+
+			thread = NULL;
+			debugfs_remove_recursive(debugfs_dir);
+			return ret;
+		}
+	} else {
+		INIT_DELAYED_WORK(&job.dwork, klp_job_work);
+		klp_job_requeue(&job);
+	}
+	pr_info("%s: running the job every %u ms\n", mode, period_ms);
+	return 0;
+}
+
+static void klp_job_target_exit(void)
+{
+	if (thread)
+		kthread_stop(thread);
+	else
+		cancel_delayed_work_sync(&job.dwork);
+	debugfs_remove_recursive(debugfs_dir);
+	pr_info("%s: stopped\n", mode);
+}
+
+module_init(klp_job_target_init);
+module_exit(klp_job_target_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Livepatch test target: a periodic job as kthread, freezable kthread or work items");
