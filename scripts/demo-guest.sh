@@ -3,17 +3,20 @@
 #
 # Runs inside the test VM (`make demo`): the life of the Rust livepatch, as
 # the C sample's header describes it, with the per-task transition shown
-# as it happens.
+# as it happens; then the same patch applied to one job in its three forms
+# (selftests/test_modules/klp_job_target.c), one after the other.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KLP=/sys/kernel/livepatch/rust_livepatch
+JOB=/sys/kernel/debug/klp_job_target/status
 
 run() { echo "\$ $*"; eval "$@"; }
 
-# Per-task patch states: -1 no transition, 0 unpatched, 1 patched.
-state_counts() {
-	cat /proc/[0-9]*/task/[0-9]*/patch_state 2>/dev/null |
-		awk '{ n[$1]++ } END { printf "tasks: %d patched, %d unpatched, %d idle\n", n[1], n[0], n[-1] }'
+# The transition's state and how many tasks it still waits for.
+transition_state() {
+	local enabled transition
+	enabled=$(cat $KLP/enabled 2>/dev/null) && transition=$(cat $KLP/transition 2>/dev/null) || return 1
+	echo "enabled=$enabled transition=$transition, tasks pending: $("$TOP/scripts/klp-status.sh" -p | wc -l)"
 }
 
 # Seconds since $1, a ${EPOCHREALTIME/./} in microseconds.
@@ -22,19 +25,53 @@ elapsed() {
 	printf '%d.%02d' $((us / 1000000)) $((us % 1000000 / 10000))
 }
 
-# Print the transition's progress whenever it changes, until it is over.
+# watch_transition [SECS]: print the transition's progress whenever it
+# changes, until it is over (or SECS have passed: then return 1).
 watch_transition() {
 	local start=${EPOCHREALTIME/./} line last=""
+	TOOK=""
 	while [ -e "$KLP" ]; do
-		line="enabled=$(cat $KLP/enabled 2>/dev/null) transition=$(cat $KLP/transition 2>/dev/null) $(state_counts)"
+		if [ -n "$1" ] && [ $((${EPOCHREALTIME/./} - start)) -gt $(($1 * 1000000)) ]; then
+			printf '  %6s s  still in transition\n' "$(elapsed "$start")"
+			return 1
+		fi
+		line=$(transition_state) || continue
 		if [ "$line" != "$last" ]; then
 			printf '  %6s s  %s\n' "$(elapsed "$start")" "$line"
 			last=$line
 		fi
-		[ "$(cat $KLP/transition 2>/dev/null)" = 0 ] && return
+		[ "$(cat $KLP/transition 2>/dev/null)" = 0 ] && TOOK=$(elapsed "$start") && return
 		sleep 0.05
 	done
-	printf '  %6s s  %s removed: %s\n' "$(elapsed "$start")" "$KLP" "$(state_counts)"
+	TOOK=$(elapsed "$start")
+	printf '  %6s s  unpatched, %s removed\n' "$TOOK" "$KLP"
+}
+
+job() { echo "  job: $(grep -E '^(original|patched|stale):' $JOB | xargs)"; }
+
+# try_form MODE SECS: patch the job in MODE, watch at most SECS, show the
+# job's passes; reverse a stalled transition; clean up.
+try_form() {
+	run insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$1
+	sleep 1		# let the job run a few original passes to compare with
+	job
+	run insmod "$TOP/rust_livepatch.ko"
+	if watch_transition "$2"; then
+		SUMMARY+=$(printf '\n  %-10s patching complete in %s s' "$1" "$TOOK")
+		sleep 1
+		job
+		SUMMARY+=", $(grep '^stale:' $JOB | xargs) passes"
+		run "echo 0 > $KLP/enabled"
+		watch_transition
+	else
+		echo "  Why: klp-status.sh shows what the transition waits for"
+		"$TOP/scripts/klp-status.sh" | sed 's/^/  | /'
+		job
+		SUMMARY+=$(printf '\n  %-10s stalled: not complete after %s s, reversed' "$1" "$2")
+		run "echo 0 > $KLP/enabled"
+		watch_transition
+	fi
+	run rmmod rust_livepatch klp_job_target
 }
 
 echo "== Before: the kernel's own cmdline_proc_show()"
@@ -55,4 +92,21 @@ run rmmod rust_livepatch
 run cat /proc/cmdline
 echo
 echo "== The livepatch core's log"
-dmesg | grep -E 'livepatch' | sed 's/^/  /'
+dmesg | grep -E '\] (rust_)?livepatch: ' | sed 's/^/  /'
+
+echo
+echo "== One job, three forms. A pass is recorded with the version of the"
+echo "   code that ran it and of the code that derived its format; a stale"
+echo "   pass mixes the two."
+echo
+echo "-- workqueue form: one pass per work item, nothing kept between items"
+try_form workqueue 60
+echo
+echo "-- freezable kthread: switches when it sleeps, but its loop keeps the"
+echo "   format the old code derived"
+try_form freezable 60
+echo
+echo "-- kthread: the job runs in a main function that never returns"
+try_form kthread 20
+echo
+echo "== Summary${SUMMARY}"
