@@ -12,14 +12,7 @@ set -e -o pipefail
 
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
 
-say "Step 1/4: host packages and tools"
-"$RLP_TOP/scripts/setup-host.sh"
-
-say "Step 2/4: the Rust-enabled test kernel"
-KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
-
-say "Step 3/4: building the modules against $KDIR"
-run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
+prepare
 
 say "Step 4/4: selftests in a VM (at most $VM_TIMEOUT s)"
 log="$RLP_LOGS/selftests.log"

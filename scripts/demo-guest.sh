@@ -12,11 +12,11 @@ JOB=/sys/kernel/debug/klp_job_target/status
 
 run() { echo "\$ $*"; eval "$@"; }
 
-# The transition's state and how many tasks it still waits for.
+# The transition's state, and its per-task counts from klp-status.sh.
 transition_state() {
 	local enabled transition
 	enabled=$(cat $KLP/enabled 2>/dev/null) && transition=$(cat $KLP/transition 2>/dev/null) || return 1
-	echo "enabled=$enabled transition=$transition, tasks pending: $("$TOP/scripts/klp-status.sh" -p | wc -l)"
+	echo "enabled=$enabled transition=$transition | $("$TOP/scripts/klp-status.sh" -c)"
 }
 
 # Seconds since $1, a ${EPOCHREALTIME/./} in microseconds.

@@ -7,12 +7,7 @@
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-say "Step 1/4: host packages and tools"
-"$RLP_TOP/scripts/setup-host.sh"
-say "Step 2/4: the Rust-enabled test kernel"
-KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
-say "Step 3/4: building the modules against $KDIR"
-run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
+prepare
 say "Step 4/4: the demo, in a VM"
 exec "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-600}" \
 	"dmesg -n 1; '$RLP_TOP/scripts/demo-guest.sh'"

@@ -45,6 +45,18 @@ function check_result {
 	fi
 }
 
+# cleanup() - upstream's (restore the config); also, after a test that
+#	failed half-way, leave none of our modules loaded for the next one
+function cleanup() {
+	rmmod klp_job_target 2> /dev/null
+	if [[ -e "$SYSFS_KLP_DIR/rust_livepatch" ]]; then
+		echo 0 > "$SYSFS_KLP_DIR/rust_livepatch/enabled" 2> /dev/null
+		loop_until '[[ ! -e "$SYSFS_KLP_DIR/rust_livepatch" ]]'
+	fi
+	rmmod rust_livepatch 2> /dev/null
+	pop_config
+}
+
 KLP_STATUS="$RLP_TOP/scripts/klp-status.sh"
 MOD_TARGET=klp_job_target
 JOB_STATUS="$SYSFS_DEBUG_DIR/$MOD_TARGET/status"
