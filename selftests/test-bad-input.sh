@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input is refused with an errno and changes nothing: writes to the
+# Rust patch's sysfs files that are not a boolean, or that ask for the
+# state it is in, or force without a transition; loading it twice;
+# removing it while enabled; and bad klp_job_target parameters, which
+# are also logged, and leave no module behind.
+
+. $(dirname $0)/functions.sh
+
+MOD_LIVEPATCH=rust_livepatch
+
+setup_config
+
+# check_write_fails(attr, value, error) - writing value to the patch's attr
+#	fails with error and leaves it patched
+function check_write_fails() {
+	local ret
+
+	ret=$( (echo "$2" > "$SYSFS_KLP_DIR/$MOD_LIVEPATCH/$1") 2>&1) &&
+		die "writing '${2:0:20}' to $1 succeeded"
+	[[ "$ret" == *"$3"* ]] || die "writing '${2:0:20}' to $1: '$ret', expected '$3'"
+	check_sysfs_value "$MOD_LIVEPATCH" "enabled" "1"
+	check_sysfs_value "$MOD_LIVEPATCH" "transition" "0"
+	check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+}
+
+# check_cmd_fails(error, cmd...) - cmd fails with error
+function check_cmd_fails() {
+	local error="$1" ret; shift
+
+	ret=$("$@" 2>&1) && die "'$*' succeeded"
+	[[ "$ret" == *"$error"* ]] || die "'$*': '$ret', expected '$error'"
+}
+
+
+# - load the livepatch; write non-booleans, the current state, and force
+#   outside a transition: each fails with EINVAL, the patch stays as it was
+# - load it again: EEXIST; remove it while enabled: in use
+
+start_test "bad sysfs writes and module operations on the patch are refused"
+
+load_lp $MOD_LIVEPATCH
+for value in 2 abc "" "$(printf 'x%.0s' {1..5000})" 1 yes; do
+	check_write_fails enabled "$value" "Invalid argument"
+done
+check_write_fails force 1 "Invalid argument"
+check_cmd_fails "File exists" insmod test_modules/$MOD_LIVEPATCH.ko
+check_cmd_fails "is in use" rmmod $MOD_LIVEPATCH
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH"
+
+
+# - load klp_job_target with an unknown mode, then an out of range
+#   period: each fails with EINVAL and a log line naming the parameter,
+#   and the module is not left loaded
+
+start_test "bad parameters of the target module are refused and logged"
+
+load_failing_mod $MOD_TARGET mode=bogus
+[[ ! -e /sys/module/$MOD_TARGET ]] || die "$MOD_TARGET loaded"
+load_failing_mod $MOD_TARGET period_ms=0
+[[ ! -e /sys/module/$MOD_TARGET ]] || die "$MOD_TARGET loaded"
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=bogus
+$MOD_TARGET: mode=bogus unknown: use kthread, freezable or workqueue
+insmod: ERROR: could not insert module test_modules/$MOD_TARGET.ko: Invalid parameters
+% insmod test_modules/$MOD_TARGET.ko period_ms=0
+$MOD_TARGET: period_ms=0 out of range 1..10000
+insmod: ERROR: could not insert module test_modules/$MOD_TARGET.ko: Invalid parameters"
+
+exit 0
