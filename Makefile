@@ -3,6 +3,7 @@
 #   make                build the modules against KDIR
 #   make demo           set everything up, then show the livepatch in a VM
 #   make check          set everything up, then run the selftests in a VM
+#   make check-upstream the same with the kernel's own C livepatch selftests
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
 #
 # By default KDIR is the project's test kernel once `make check` or
@@ -20,9 +21,12 @@ modules clean:
 demo check:
 	@scripts/$@.sh
 
+check-upstream:
+	@scripts/check.sh upstream
+
 rustfmt rustfmtcheck:
 	@rustfmt --edition 2021 $(if $(filter rustfmtcheck,$@),--check) \
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs' ':!livepatch/')
 
-.PHONY: modules clean demo check rustfmt rustfmtcheck
+.PHONY: modules clean demo check check-upstream rustfmt rustfmtcheck

@@ -6,6 +6,8 @@
 # a virtme-ng VM. Prints the KTAP results, then "N passed, N failed,
 # N skipped"; exits non-zero on any failure, crash or time-out.
 # TESTS="test-a.sh test-b.sh" runs only those selftests.
+# `check.sh upstream` (`make check-upstream`) runs the kernel's own C
+# livepatch selftests instead, in the same VM set-up.
 
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,13 +16,19 @@ VM_TIMEOUT=${VM_TIMEOUT:-1800}
 
 prepare
 
+if [ "$1" = upstream ]; then
+	dir=$("$RLP_TOP/scripts/upstream-selftests.sh" "$KDIR")
+	guest="'$RLP_TOP/scripts/upstream-guest.sh' '$KDIR' '$dir'"
+	log="$RLP_LOGS/upstream-selftests.log"
+else
+	guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '${TESTS:-}'"
+	log="$RLP_LOGS/selftests.log"
+fi
+
 say "Step 4/4: selftests in a VM (at most $VM_TIMEOUT s)"
-log="$RLP_LOGS/selftests.log"
 info "results also in $log"
 set +e
-"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" \
-	"'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '${TESTS:-}'" |
-	tee "$log"
+"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" "$guest" | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e -o pipefail
 
