@@ -4,6 +4,7 @@
 #   make demo           set everything up, then show the livepatch in a VM
 #   make check          set everything up, then run the selftests in a VM
 #   make check-upstream the same with the kernel's own C livepatch selftests
+#   make bench          measure Rust against upstream's C sample (docs/)
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
 #
 # By default KDIR is the project's test kernel once `make check` or
@@ -24,9 +25,12 @@ demo check:
 check-upstream:
 	@scripts/check.sh upstream
 
+bench:
+	@bench/bench.sh
+
 rustfmt rustfmtcheck:
 	@rustfmt --edition 2021 $(if $(filter rustfmtcheck,$@),--check) \
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs' ':!livepatch/')
 
-.PHONY: modules clean demo check check-upstream rustfmt rustfmtcheck
+.PHONY: modules clean demo check check-upstream bench rustfmt rustfmtcheck

@@ -44,6 +44,7 @@ else
 	info "VM: KVM, $VM_CPUS CPUs, $VM_MEMORY"
 fi
 
+[ ${#accel[@]} -gt 0 ] && echo TCG > "$RLP_LOGS/vm-accel" || echo KVM > "$RLP_LOGS/vm-accel"
 console="$RLP_LOGS/vm-console.log"
 info "guest console log: $console"
 rc=0

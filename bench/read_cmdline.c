@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * read_cmdline N - read /proc/cmdline N times from offset 0, so that every
+ * read runs its show function (the one a livepatch replaces) once, and
+ * print the mean time of one read in nanoseconds.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct timespec start, end;
+	char buf[4096];
+	long i, n;
+	int fd;
+
+	if (argc != 2 || (n = atol(argv[1])) <= 0) {
+		fprintf(stderr, "usage: %s N\n", argv[0]);
+		return 2;
+	}
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0) {
+		perror("/proc/cmdline");
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (i = 0; i < n; i++) {
+		if (pread(fd, buf, sizeof(buf), 0) <= 0) {
+			perror("pread");
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	printf("%.1f\n", ((end.tv_sec - start.tv_sec) * 1e9 +
+			  (end.tv_nsec - start.tv_nsec)) / n);
+	return 0;
+}
