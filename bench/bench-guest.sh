@@ -40,7 +40,7 @@ wait_for() {
 enable() {
 	local start
 	start=$(now_ms)
-	insmod "${KO[$1]}" || exit 1
+	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; exit 1; }
 	if wait_for "grep -qx 0 $KLP/${NAME[$1]}/transition 2>/dev/null"; then
 		echo $(($(now_ms) - start))
 	else
@@ -56,7 +56,8 @@ disable() {
 	echo 0 > "$KLP/${NAME[$1]}/enabled"
 	wait_for "[ ! -e $KLP/${NAME[$1]} ]" && ms=$(($(now_ms) - start))
 	echo "$ms"
-	wait_for "[ ! -e $KLP/${NAME[$1]} ]" || exit 1
+	wait_for "[ ! -e $KLP/${NAME[$1]} ]" ||
+		{ echo "ERROR: ${NAME[$1]} not unpatched in $LIMIT s" >&2; exit 1; }
 	wait_for "rmmod ${NAME[$1]} 2>/dev/null"
 }
 
@@ -93,13 +94,16 @@ for load in sleeping busy; do
 		if [ "$n" -gt 0 ]; then
 			setsid chrt -o 0 "$BIN/klp_cmdline_readers" "$n" "$period" > /tmp/readers &
 			pgid=$!
-			wait_for "grep -q ready /tmp/readers" || exit 1
+			wait_for "grep -q ready /tmp/readers" ||
+				{ echo "ERROR: $n readers not started in $LIMIT s"; exit 1; }
 		fi
 		for p in c rust; do
 			patch=() unpatch=()
 			for ((r = 0; r < TREPS; r++)); do
 				patch+=("$(enable "$p")")
 				unpatch+=("$(disable "$p")")
+				# One run past the limit is enough to say so.
+				[ "${patch[-1]}" != - ] || break
 			done
 			echo "RESULT transition $p $load $n $(median "${patch[@]}") $(median "${unpatch[@]}")"
 		done

@@ -3,7 +3,8 @@
  * klp_cmdline_readers N PERIOD_MS - start N processes that each read
  * /proc/cmdline every PERIOD_MS, a syscall into the function the Rust
  * livepatch replaces, until the process group gets SIGTERM. Prints
- * "ready" once all N are running.
+ * "ready" once all N are running. They start reading together, once all
+ * are forked: forking next to busy siblings is slow under emulation.
  */
 
 #include <fcntl.h>
@@ -14,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void reader(long period_ms)
+static void reader(int start, long period_ms)
 {
 	struct timespec period = {
 		.tv_sec = period_ms / 1000,
@@ -23,6 +24,9 @@ static void reader(long period_ms)
 	char buf[4096];
 	int fd;
 
+	/* Returns at end of file: when the parent closes its end. */
+	if (read(start, buf, 1) < 0)
+		_exit(1);
 	for (;;) {
 		fd = open("/proc/cmdline", O_RDONLY);
 		if (fd < 0 || read(fd, buf, sizeof(buf)) < 0)
@@ -35,6 +39,7 @@ static void reader(long period_ms)
 int main(int argc, char **argv)
 {
 	long i, n, period_ms;
+	int start[2];
 	pid_t pid;
 
 	if (argc != 3) {
@@ -43,6 +48,10 @@ int main(int argc, char **argv)
 	}
 	n = atol(argv[1]);
 	period_ms = atol(argv[2]);
+	if (pipe(start)) {
+		perror("pipe");
+		return 1;
+	}
 
 	for (i = 0; i < n; i++) {
 		pid = fork();
@@ -51,9 +60,12 @@ int main(int argc, char **argv)
 			kill(0, SIGTERM);
 			return 1;
 		}
-		if (pid == 0)
-			reader(period_ms);
+		if (pid == 0) {
+			close(start[1]);
+			reader(start[0], period_ms);
+		}
 	}
+	close(start[1]);
 	printf("ready\n");
 	fflush(stdout);
 	while (wait(NULL) > 0)
