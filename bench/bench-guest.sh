@@ -16,7 +16,7 @@ READS=${READS:-100000}
 REPS=${REPS:-5}
 TREPS=${TREPS:-3}
 TASKS=${TASKS:-0 100 1000 10000}
-LIMIT=${LIMIT:-120}
+LIMIT=${LIMIT:-60}
 FORM_LIMIT=${FORM_LIMIT:-30}
 
 declare -A KO=(
@@ -40,7 +40,7 @@ wait_for() {
 enable() {
 	local start
 	start=$(now_ms)
-	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; exit 1; }
+	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; echo -; return; }
 	if wait_for "grep -qx 0 $KLP/${NAME[$1]}/transition 2>/dev/null"; then
 		echo $(($(now_ms) - start))
 	else
@@ -49,16 +49,40 @@ enable() {
 }
 
 # disable P: unpatch P (reversing a stalled transition); print ms until its
-# sysfs directory went, or -; then unload it.
+# sysfs directory went, or - after LIMIT s.
 disable() {
-	local start ms=-
+	local start
 	start=$(now_ms)
 	echo 0 > "$KLP/${NAME[$1]}/enabled"
-	wait_for "[ ! -e $KLP/${NAME[$1]} ]" && ms=$(($(now_ms) - start))
-	echo "$ms"
-	wait_for "[ ! -e $KLP/${NAME[$1]} ]" ||
-		{ echo "ERROR: ${NAME[$1]} not unpatched in $LIMIT s" >&2; exit 1; }
-	wait_for "rmmod ${NAME[$1]} 2>/dev/null"
+	if wait_for "[ ! -e $KLP/${NAME[$1]} ]"; then
+		echo $(($(now_ms) - start))
+	else
+		echo -
+	fi
+}
+
+# unload P: wait (up to 10 minutes) for P's transition to end, remove P.
+unload() {
+	[ -e "/sys/module/${NAME[$1]}" ] || return 0
+	LIMIT=600 wait_for "[ ! -e $KLP/${NAME[$1]} ] && rmmod ${NAME[$1]} 2> /dev/null" ||
+		{ echo "ERROR: ${NAME[$1]} still loaded after 10 minutes"; exit 1; }
+}
+
+# readers N PERIOD: start N processes reading /proc/cmdline every PERIOD ms,
+# with the normal policy; stop_readers ends them.
+readers() {
+	[ "$1" -gt 0 ] || return 0
+	setsid chrt -o 0 "$BIN/klp_cmdline_readers" "$1" "$2" > /tmp/readers &
+	READERS=$!
+	wait_for "grep -q ready /tmp/readers" ||
+		{ echo "ERROR: $1 readers not started in $LIMIT s"; exit 1; }
+}
+
+stop_readers() {
+	[ -n "$READERS" ] || return 0
+	kill -TERM -- -"$READERS"
+	wait "$READERS" 2> /dev/null
+	READERS=
 }
 
 # median V...: the middle value, - (not done) counting as the largest.
@@ -85,32 +109,28 @@ for p in c rust; do
 	enable "$p" > /dev/null
 	percall "$p"
 	disable "$p" > /dev/null
+	unload "$p"
 done
 
 echo "# transition latency: median of $TREPS, limit $LIMIT s each"
 for load in sleeping busy; do
 	period=$([ "$load" = busy ] && echo 10 || echo 1000000)
 	for n in $TASKS; do
-		if [ "$n" -gt 0 ]; then
-			setsid chrt -o 0 "$BIN/klp_cmdline_readers" "$n" "$period" > /tmp/readers &
-			pgid=$!
-			wait_for "grep -q ready /tmp/readers" ||
-				{ echo "ERROR: $n readers not started in $LIMIT s"; exit 1; }
-		fi
 		for p in c rust; do
+			readers "$n" "$period"
 			patch=() unpatch=()
 			for ((r = 0; r < TREPS; r++)); do
 				patch+=("$(enable "$p")")
 				unpatch+=("$(disable "$p")")
-				# One run past the limit is enough to say so.
-				[ "${patch[-1]}" != - ] || break
+				# Past the limit once is enough: end the load so the
+				# transition can finish.
+				[ "${patch[-1]}" != - ] && [ "${unpatch[-1]}" != - ] || break
+				unload "$p"
 			done
+			stop_readers
+			unload "$p"
 			echo "RESULT transition $p $load $n $(median "${patch[@]}") $(median "${unpatch[@]}")"
 		done
-		if [ "$n" -gt 0 ]; then
-			kill -TERM -- -"$pgid"
-			wait "$pgid" 2> /dev/null
-		fi
 	done
 done
 
@@ -121,5 +141,6 @@ for mode in workqueue kthread; do
 	ms=$(enable rust)
 	disable rust > /dev/null
 	rmmod klp_job_target
+	unload rust
 	echo "RESULT form $mode $ms"
 done

@@ -25,9 +25,11 @@ def parse(log):
             w = line.split()
             if len(w) < 2 or w[0] != "RESULT":
                 continue
+            if len(w) < 4:
+                continue
             if w[1] == "percall":
                 percall[w[2]] = [float(x) for x in w[3:]]
-            elif w[1] == "transition":
+            elif w[1] == "transition" and len(w) == 7:
                 transition.append((w[2], w[3], int(w[4]), w[5], w[6]))
             elif w[1] == "form":
                 forms[w[2]] = w[3]
@@ -52,7 +54,7 @@ def main():
     log, kdir, accel, docs = sys.argv[1:5]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     percall, transition, forms = parse(log)
-    limit = os.environ.get("LIMIT") or "120"
+    limit = os.environ.get("LIMIT") or "60"
     form_limit = os.environ.get("FORM_LIMIT") or "30"
     release = subprocess.run(["make", "-s", "-C", kdir, "kernelrelease"],
                              capture_output=True, text=True).stdout.strip()
