@@ -87,7 +87,7 @@ livepatch: '$MOD_LIVEPATCH': starting unpatching transition
 livepatch: '$MOD_LIVEPATCH': completing unpatching transition
 livepatch: '$MOD_LIVEPATCH': unpatching complete
 % rmmod $MOD_LIVEPATCH"
-echo "  patching: $patch_ms ms, tasks pending:$patch_pending 0"
-echo "  unpatching: $unpatch_ms ms, tasks pending:$unpatch_pending 0"
+echo "  patching: $patch_ms ms, tasks pending when sampled:$patch_pending"
+echo "  unpatching: $unpatch_ms ms, tasks pending when sampled:$unpatch_pending"
 
 exit 0
