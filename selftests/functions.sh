@@ -21,6 +21,26 @@ function check_cmdline() {
 	fi
 }
 
+# patching_log(mod) - the core's log of a patching transition that
+#	completes on its own, for check_result
+function patching_log() {
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+livepatch: '$1': starting patching transition
+livepatch: '$1': completing patching transition
+livepatch: '$1': patching complete"
+}
+
+# unpatching_log(mod) - the log of disabling mod and the unpatching
+#	transition that follows and completes on its own, for check_result
+function unpatching_log() {
+	echo "% echo 0 > $SYSFS_KLP_DIR/$1/enabled
+livepatch: '$1': initializing unpatching transition
+livepatch: '$1': starting unpatching transition
+livepatch: '$1': completing unpatching transition
+livepatch: '$1': unpatching complete"
+}
+
 # check_result() - verify dmesg output, as upstream's check_result(), which
 #	keeps only lines with "livepatch:" or "test_klp", its modules' prefix,
 #	and so drops its own "% insmod ..." lines for other modules: keep

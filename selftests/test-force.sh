@@ -50,11 +50,7 @@ livepatch: '$MOD_LIVEPATCH': starting patching transition
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LIVEPATCH': completing patching transition
 livepatch: '$MOD_LIVEPATCH': patching complete
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
+$(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped"
@@ -89,11 +85,7 @@ ret=$(rmmod $MOD_LIVEPATCH 2>&1) && die "rmmod $MOD_LIVEPATCH succeeded"
 unload_mod $MOD_TARGET
 
 check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
+$(patching_log $MOD_LIVEPATCH)
 % insmod test_modules/$MOD_TARGET.ko mode=kthread
 livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
 $MOD_TARGET: kthread: running the job every 20 ms

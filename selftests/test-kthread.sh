@@ -107,11 +107,7 @@ disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
 check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
+$(patching_log $MOD_LIVEPATCH)
 % insmod test_modules/$MOD_TARGET.ko mode=kthread
 livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
 $MOD_TARGET: kthread: running the job every 20 ms
@@ -127,11 +123,7 @@ livepatch: '$MOD_LIVEPATCH': patching complete
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped
 livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
+$(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 echo "  kthread $pid blocked the unpatching transition for $stuck s until reversed"
 

@@ -76,16 +76,8 @@ wait $READERS_PID 2> /dev/null
 unload_lp $MOD_LIVEPATCH
 
 check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': initializing unpatching transition
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
+$(patching_log $MOD_LIVEPATCH)
+$(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 echo "  patching: $patch_ms ms, tasks pending when sampled:$patch_pending"
 echo "  unpatching: $unpatch_ms ms, tasks pending when sampled:$unpatch_pending"
