@@ -43,7 +43,7 @@
 // External modules cannot share a Rust crate, so each livepatch module
 // compiles its own copy of this layer and uses part of it. Its items are
 // written as the public API they would be in the `kernel` crate.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
 use core::{
     ptr,

@@ -1,0 +1,1 @@
+upstream-scenario.sh
