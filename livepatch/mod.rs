@@ -57,7 +57,22 @@ use kernel::{
 };
 
 pub(crate) mod bindings;
+mod callbacks;
 pub mod job;
+pub mod param;
+pub mod printk;
+mod state;
+
+pub use callbacks::{
+    Callbacks,
+    LoadedModule,
+    ModuleState,
+    PatchedObject, //
+};
+pub use state::{
+    State,
+    States, //
+};
 
 /// The address of a replacement function, for [`Func::new`].
 ///
@@ -75,6 +90,29 @@ impl NewFunc {
         Self(f as *const ffi::c_void)
     }
 }
+
+/// A C `void fn(struct work_struct *work)` function.
+pub type WorkFn = extern "C" fn(*mut kernel::bindings::work_struct);
+
+impl NewFunc {
+    /// A replacement for a work item's function; see [`work_fn!`].
+    pub const fn work(f: WorkFn) -> Self {
+        Self(f as *const ffi::c_void)
+    }
+}
+
+/// Makes a [`NewFunc`] that replaces a C work function,
+/// `void fn(struct work_struct *work)`, by `f: fn()`, which does not get
+/// the work item: its container is the patched module's business.
+macro_rules! work_fn {
+    ($f:path) => {{
+        extern "C" fn work(_work: *mut ::kernel::bindings::work_struct) {
+            $f()
+        }
+        $crate::livepatch::NewFunc::work(work)
+    }};
+}
+pub(crate) use work_fn;
 
 /// Makes a [`NewFunc`] that replaces a C seq_file show function,
 /// `int show(struct seq_file *m, void *v)`, by `f: fn(&SeqFile) -> Result`.
@@ -181,21 +219,41 @@ unsafe impl Sync for Object {}
 impl Object {
     /// Functions of vmlinux (C: `.name = NULL`).
     pub const fn vmlinux<const N: usize>(funcs: &'static Funcs<N>) -> Self {
-        Self::new(ptr::null(), funcs)
+        Self::new(ptr::null(), funcs, pin_init::zeroed())
     }
 
     /// Functions of the module `name`, patched whenever it is loaded.
     pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static Funcs<N>) -> Self {
-        Self::new(char_ptr(name), funcs)
+        Self::new(char_ptr(name), funcs, pin_init::zeroed())
     }
 
-    const fn new<const N: usize>(name: *const ffi::c_char, funcs: &'static Funcs<N>) -> Self {
+    /// As [`Object::vmlinux`], with the callbacks of `C`.
+    pub const fn vmlinux_with_callbacks<C: Callbacks, const N: usize>(
+        funcs: &'static Funcs<N>,
+    ) -> Self {
+        Self::new(ptr::null(), funcs, callbacks::raw::<C>())
+    }
+
+    /// As [`Object::module`], with the callbacks of `C`.
+    pub const fn module_with_callbacks<C: Callbacks, const N: usize>(
+        name: &'static CStr,
+        funcs: &'static Funcs<N>,
+    ) -> Self {
+        Self::new(char_ptr(name), funcs, callbacks::raw::<C>())
+    }
+
+    const fn new<const N: usize>(
+        name: *const ffi::c_char,
+        funcs: &'static Funcs<N>,
+        callbacks: bindings::klp_callbacks,
+    ) -> Self {
         Self(Opaque::new(bindings::klp_object {
             name,
             // `Funcs` is `repr(C)` and made of `repr(transparent)` `Func`s:
             // it is an array of `N + 1` `klp_func`s. All of it is inside
             // `Opaque`, so the core may write through this pointer.
             funcs: ptr::from_ref(funcs).cast_mut().cast(),
+            callbacks,
             ..pin_init::zeroed()
         }))
     }
@@ -219,26 +277,66 @@ impl<const N: usize> Objects<N> {
 }
 
 /// A livepatch (C: `struct klp_patch`).
+///
+/// # Invariants
+///
+/// `objs` and `states` point to `'static` arrays ending in an empty entry
+/// ([`Objects`], [`States`]) or, for `states`, are NULL. Once `used` is
+/// set, only the livepatch core touches `patch`.
 pub struct Patch {
     patch: Opaque<bindings::klp_patch>,
+    objs: *mut bindings::klp_object,
+    states: *mut bindings::klp_state,
+    replace: AtomicBool,
     used: AtomicBool,
 }
 
 // SAFETY: `enable` hands `patch` to the livepatch core once (`used` makes
-// sure) and never touches it again; the core serialises its accesses.
+// sure) and never touches it again; the core serialises its accesses. The
+// pointers are to `'static` data that is `Sync`.
 unsafe impl Sync for Patch {}
 
 impl Patch {
     /// A patch of the given objects.
     pub const fn new<const N: usize>(objs: &'static Objects<N>) -> Self {
+        // INVARIANT: `Objects` is `repr(C)` and made of `repr(transparent)`
+        // `Object`s: an array of `N + 1` `klp_object`s, inside `Opaque`.
         Self {
-            patch: Opaque::new(bindings::klp_patch {
-                // As in `Object::new`: an array of `N + 1` `klp_object`s.
-                objs: ptr::from_ref(objs).cast_mut().cast(),
-                ..pin_init::zeroed()
-            }),
+            patch: Opaque::zeroed(),
+            objs: ptr::from_ref(objs).cast_mut().cast(),
+            states: ptr::null_mut(),
+            replace: AtomicBool::new(false),
             used: AtomicBool::new(false),
         }
+    }
+
+    /// The patch also declares the system states `states`; see [`State`].
+    pub const fn with_states<T: Copy + Send, const N: usize>(
+        self,
+        states: &'static States<T, N>,
+    ) -> Self {
+        // INVARIANT: `States` is an array of `N + 1` `klp_state`s.
+        Self {
+            states: states.as_raw(),
+            ..self
+        }
+    }
+
+    /// The patch replaces all patches enabled before it (atomic replace,
+    /// C: `.replace = true`): it is cumulative, and functions it does not
+    /// patch go back to their original code.
+    pub const fn replacing(self) -> Self {
+        Self {
+            replace: AtomicBool::new(true),
+            ..self
+        }
+    }
+
+    /// Sets whether the patch replaces all others, as [`Patch::replacing`],
+    /// at run time (e.g. from a module parameter). Has no effect once the
+    /// patch is enabled.
+    pub fn set_replace(&self, replace: bool) {
+        self.replace.store(replace, Ordering::Relaxed);
     }
 
     /// Registers the patch and starts the transition to it
@@ -254,12 +352,17 @@ impl Patch {
         let patch = self.patch.get();
         // SAFETY: `used` was false, so the core has not seen `patch` yet and
         // nothing else writes it: this is the only access.
-        unsafe { (*patch).mod_ = module.as_ptr() };
+        unsafe {
+            (*patch).mod_ = module.as_ptr();
+            (*patch).objs = self.objs;
+            (*patch).states = self.states;
+            (*patch).replace = self.replace.load(Ordering::Relaxed);
+        }
         // SAFETY: `patch` is a valid `klp_patch` whose `objs` and their
-        // `funcs` are `'static` arrays ending in an empty entry (`Objects`,
-        // `Funcs`), with names from `'static` C strings and replacements from
-        // `NewFunc`. It lives as long as `module`, which the core keeps
-        // loaded while it uses the patch.
+        // `funcs`, and `states`, are `'static` arrays ending in an empty entry
+        // (type invariant), with names from `'static` C strings, replacements
+        // from `NewFunc` and callbacks from `Callbacks`. It lives as long as
+        // `module`, which the core keeps loaded while it uses the patch.
         to_result(unsafe { bindings::klp_enable_patch(patch) })
     }
 }

@@ -14,4 +14,21 @@ run=${OUTPUT:-/tmp/rust_livepatch-selftests}/upstream
 mkdir -p "$run"
 ln -sfn "$RLP_TOP/selftests/test_modules" "$run/test_modules"
 cd "$run" || exit 1
-exec "$KSRC/tools/testing/selftests/livepatch/$scenario"
+"$KSRC/tools/testing/selftests/livepatch/$scenario"
+ret=$?
+
+# Upstream's scripts stop at a failed case with its modules loaded: unload
+# them, so that the next scenario starts from a clean kernel.
+if [ "$ret" -ne 0 ]; then
+	for enabled in /sys/kernel/livepatch/test_klp_*/enabled; do
+		[ -e "$enabled" ] && echo 0 > "$enabled"
+	done
+	for i in $(seq 1 100); do
+		[ -z "$(ls /sys/kernel/livepatch)" ] && break
+		sleep 0.1
+	done
+	for mod in $(lsmod | awk '$1 ~ /^test_klp_/ { print $1 }'); do
+		rmmod "$mod" || echo "# could not unload $mod"
+	done
+fi
+exit $ret

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Callbacks around the patching of one object (C: `struct klp_callbacks`).
+//!
+//! See `Documentation/livepatch/callbacks.rst`. The core runs them under its
+//! `klp_mutex`, one at a time: for vmlinux when the patch is enabled or
+//! disabled, for a module also when that module is loaded or removed while
+//! the patch is enabled.
+
+use super::bindings;
+use kernel::{
+    ffi,
+    prelude::*,
+    types::Opaque, //
+};
+
+/// What a livepatch does before and after one object is patched or
+/// unpatched. Attach it with [`Object::vmlinux_with_callbacks`] or
+/// [`Object::module_with_callbacks`]; the methods not written do nothing.
+///
+/// ```ignore
+/// struct Announce;
+///
+/// impl Callbacks for Announce {
+///     fn post_patch(obj: &PatchedObject) {
+///         pr_info!("{} patched\n", obj.name().unwrap_or(c"vmlinux"));
+///     }
+/// }
+///
+/// static OBJS: Objects<1> = Objects::new([Object::vmlinux_with_callbacks::<Announce, 1>(&FUNCS)]);
+/// ```
+///
+/// [`Object::vmlinux_with_callbacks`]: super::Object::vmlinux_with_callbacks
+/// [`Object::module_with_callbacks`]: super::Object::module_with_callbacks
+pub trait Callbacks {
+    /// Before the object is patched. An error refuses the patch: enabling
+    /// it fails with that error, or, for a module loaded later, the module's
+    /// load does. No other callback of this object runs then.
+    fn pre_patch(_obj: &PatchedObject) -> Result {
+        Ok(())
+    }
+
+    /// After the object is patched and the transition has completed.
+    fn post_patch(_obj: &PatchedObject) {}
+
+    /// Before the object is unpatched.
+    fn pre_unpatch(_obj: &PatchedObject) {}
+
+    /// After the object is unpatched and the transition has completed.
+    fn post_unpatch(_obj: &PatchedObject) {}
+}
+
+/// The C callbacks that call `C`'s methods.
+pub(super) const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
+    bindings::klp_callbacks {
+        pre_patch: Some(pre_patch::<C>),
+        post_patch: Some(post_patch::<C>),
+        pre_unpatch: Some(pre_unpatch::<C>),
+        post_unpatch: Some(post_unpatch::<C>),
+        post_unpatch_enabled: false,
+    }
+}
+
+extern "C" fn pre_patch<C: Callbacks>(obj: *mut bindings::klp_object) -> ffi::c_int {
+    // SAFETY: the core calls callbacks with one of its objects, alive and
+    // under `klp_mutex` for the whole call.
+    let obj = unsafe { PatchedObject::from_raw(obj) };
+    match C::pre_patch(obj) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+extern "C" fn post_patch<C: Callbacks>(obj: *mut bindings::klp_object) {
+    // SAFETY: as in `pre_patch`.
+    C::post_patch(unsafe { PatchedObject::from_raw(obj) })
+}
+
+extern "C" fn pre_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
+    // SAFETY: as in `pre_patch`.
+    C::pre_unpatch(unsafe { PatchedObject::from_raw(obj) })
+}
+
+extern "C" fn post_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
+    // SAFETY: as in `pre_patch`.
+    C::post_unpatch(unsafe { PatchedObject::from_raw(obj) })
+}
+
+/// The object a callback runs for, as the core sees it then.
+///
+/// A `&PatchedObject` exists only for the duration of a callback, so it also
+/// proves that the holder runs under the core's `klp_mutex` (see
+/// [`State`](super::State)).
+///
+/// # Invariants
+///
+/// Wraps a `klp_object` of an enabled or enabling patch, and is only
+/// borrowed for the duration of a callback, which holds `klp_mutex`.
+#[repr(transparent)]
+pub struct PatchedObject(Opaque<bindings::klp_object>);
+
+impl PatchedObject {
+    /// # Safety
+    ///
+    /// `ptr` is the object a callback was called with, and the reference is
+    /// used only during that call.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::klp_object) -> &'a Self {
+        // INVARIANT: by the caller.
+        // SAFETY: valid by the caller; `PatchedObject` is transparent.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The name of the module patched, `None` for vmlinux.
+    pub fn name(&self) -> Option<&CStr> {
+        // SAFETY: the object is valid (type invariant); `name` is set when
+        // the patch is declared and never changes.
+        let name = unsafe { (*self.0.get()).name };
+        // SAFETY: a non-NULL `name` comes from a `'static` C string
+        // (`Object::module`).
+        (!name.is_null()).then(|| unsafe { CStr::from_char_ptr(name) })
+    }
+
+    /// The module patched, while it is loaded; `None` for vmlinux.
+    pub fn module(&self) -> Option<&LoadedModule> {
+        // SAFETY: the object is valid and the core writes `mod` only under
+        // `klp_mutex`, which the caller holds (type invariant).
+        let module = unsafe { (*self.0.get()).mod_ };
+        // SAFETY: the core sets `mod` while the module is loaded and holds a
+        // reference on it, clearing it before the module goes.
+        (!module.is_null()).then(|| unsafe { &*module.cast::<LoadedModule>() })
+    }
+}
+
+/// A loaded module, seen from a callback (C: `struct module`).
+#[repr(transparent)]
+pub struct LoadedModule(Opaque<kernel::bindings::module>);
+
+impl LoadedModule {
+    /// The module's name.
+    pub fn name(&self) -> &CStr {
+        // SAFETY: the module is valid while it is borrowed (see
+        // `PatchedObject::module`), and its `name` is a NUL-terminated array
+        // written before the module is listed.
+        unsafe { CStr::from_char_ptr((*self.0.get()).name.as_ptr()) }
+    }
+
+    /// Where the module is in its life cycle.
+    pub fn state(&self) -> ModuleState {
+        // SAFETY: the module is valid (as in `name`). The module loader
+        // changes `state` concurrently: read it once, as C's `READ_ONCE()`.
+        let state = unsafe { core::ptr::addr_of!((*self.0.get()).state).read_volatile() };
+        match state {
+            kernel::bindings::module_state_MODULE_STATE_LIVE => ModuleState::Live,
+            kernel::bindings::module_state_MODULE_STATE_COMING => ModuleState::Coming,
+            kernel::bindings::module_state_MODULE_STATE_GOING => ModuleState::Going,
+            _ => ModuleState::Unformed,
+        }
+    }
+}
+
+/// The life cycle of a module (C: `enum module_state`).
+///
+/// Its `Display` is what upstream's callback tests and samples print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleState {
+    /// Normal state.
+    Live,
+    /// Fully formed, running `module_init`.
+    Coming,
+    /// Going away.
+    Going,
+    /// Still setting it up.
+    Unformed,
+}
+
+impl kernel::fmt::Display for ModuleState {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        f.write_str(match self {
+            Self::Live => "[MODULE_STATE_LIVE] Normal state",
+            Self::Coming => "[MODULE_STATE_COMING] Full formed, running module_init",
+            Self::Going => "[MODULE_STATE_GOING] Going away",
+            Self::Unformed => "[MODULE_STATE_UNFORMED] Still setting it up",
+        })
+    }
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: livepatch demo, in Rust.
+//!
+//! The Rust counterpart of upstream's `test_klp_callbacks_demo.c`: callbacks
+//! for vmlinux and the two C test targets, the pre-patch callback returning
+//! `pre_patch_ret`, and a replacement for the busy target's work function.
+
+use kernel::{
+    error::to_result,
+    prelude::*, //
+};
+
+#[path = "../../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    param::module_param_int,
+    work_fn,
+    Callbacks,
+    Func,
+    Funcs,
+    Object,
+    Objects,
+    Patch,
+    PatchedObject, //
+};
+
+module! {
+    type: TestKlpCallbacksDemo,
+    name: "test_klp_callbacks_demo",
+    authors: ["rust_livepatch developers"],
+    description: "Livepatch test: livepatch demo",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+module_param_int!(pre_patch_ret, 0, 0o644, "pre_patch_ret (default=0)");
+
+fn callback_info(callback: &str, obj: &PatchedObject) {
+    match obj.module() {
+        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
+        None => pr_info!("{callback}: vmlinux\n"),
+    }
+}
+
+struct Demo;
+
+impl Callbacks for Demo {
+    fn pre_patch(obj: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", obj);
+        to_result(pre_patch_ret.get())
+    }
+
+    fn post_patch(obj: &PatchedObject) {
+        callback_info("post_patch_callback", obj);
+    }
+
+    fn pre_unpatch(obj: &PatchedObject) {
+        callback_info("pre_unpatch_callback", obj);
+    }
+
+    fn post_unpatch(obj: &PatchedObject) {
+        callback_info("post_unpatch_callback", obj);
+    }
+}
+
+fn patched_work_func() {
+    pr_info!("patched_work_func\n");
+}
+
+static NO_FUNCS: Funcs<0> = Funcs::new([]);
+
+static BUSYMOD_FUNCS: Funcs<1> = Funcs::new([Func::new(
+    c"busymod_work_func",
+    work_fn!(patched_work_func),
+)]);
+
+static OBJS: Objects<3> = Objects::new([
+    Object::vmlinux_with_callbacks::<Demo, 0>(&NO_FUNCS),
+    Object::module_with_callbacks::<Demo, 0>(c"test_klp_callbacks_mod", &NO_FUNCS),
+    Object::module_with_callbacks::<Demo, 1>(c"test_klp_callbacks_busy", &BUSYMOD_FUNCS),
+]);
+
+static PATCH: Patch = Patch::new(&OBJS);
+
+struct TestKlpCallbacksDemo;
+
+impl kernel::Module for TestKlpCallbacksDemo {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
+        Ok(TestKlpCallbacksDemo)
+    }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: livepatch demo2, in Rust.
+//!
+//! The Rust counterpart of upstream's `test_klp_callbacks_demo2.c`: vmlinux
+//! callbacks only, and atomic replace when loaded with `replace=1`.
+
+use kernel::prelude::*;
+
+#[path = "../../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    param::module_param_int,
+    Callbacks,
+    Funcs,
+    Object,
+    Objects,
+    Patch,
+    PatchedObject, //
+};
+
+module! {
+    type: TestKlpCallbacksDemo2,
+    name: "test_klp_callbacks_demo2",
+    authors: ["rust_livepatch developers"],
+    description: "Livepatch test: livepatch demo2",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+module_param_int!(replace, 0, 0o644, "replace (default=0)");
+
+fn callback_info(callback: &str, obj: &PatchedObject) {
+    match obj.module() {
+        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
+        None => pr_info!("{callback}: vmlinux\n"),
+    }
+}
+
+struct Demo2;
+
+impl Callbacks for Demo2 {
+    fn pre_patch(obj: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", obj);
+        Ok(())
+    }
+
+    fn post_patch(obj: &PatchedObject) {
+        callback_info("post_patch_callback", obj);
+    }
+
+    fn pre_unpatch(obj: &PatchedObject) {
+        callback_info("pre_unpatch_callback", obj);
+    }
+
+    fn post_unpatch(obj: &PatchedObject) {
+        callback_info("post_unpatch_callback", obj);
+    }
+}
+
+static NO_FUNCS: Funcs<0> = Funcs::new([]);
+static OBJS: Objects<1> = Objects::new([Object::vmlinux_with_callbacks::<Demo2, 0>(&NO_FUNCS)]);
+static PATCH: Patch = Patch::new(&OBJS);
+
+struct TestKlpCallbacksDemo2;
+
+impl kernel::Module for TestKlpCallbacksDemo2 {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.set_replace(replace.get() != 0);
+        PATCH.enable(module)?;
+        Ok(TestKlpCallbacksDemo2)
+    }
+}

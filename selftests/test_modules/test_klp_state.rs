@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Livepatch test: system state modification, in Rust.
+//!
+//! The Rust counterpart of upstream's `test_klp_state.c`: a cumulative
+//! patch declaring version 1 of the state "console_loglevel changed". Its
+//! callbacks save the console log level in the state's data, raise it, and
+//! restore it when the patch is disabled.
+
+use kernel::prelude::*;
+
+#[path = "../../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    printk::{
+        console_loglevel,
+        set_console_loglevel,
+        CONSOLE_LOGLEVEL_MOTORMOUTH, //
+    },
+    Callbacks,
+    Funcs,
+    Object,
+    Objects,
+    Patch,
+    PatchedObject,
+    State,
+    States, //
+};
+
+module! {
+    type: TestKlpState,
+    name: "test_klp_state",
+    authors: ["rust_livepatch developers"],
+    description: "Livepatch test: system state modification",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+const CONSOLE_LOGLEVEL_STATE: u64 = 1;
+// Version 1 does not support migration.
+const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 1;
+
+fn callback_info(callback: &str, obj: &PatchedObject) {
+    match obj.module() {
+        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
+        None => pr_info!("{callback}: vmlinux\n"),
+    }
+}
+
+fn loglevel_state() -> Result<&'static State<i32>> {
+    STATES.get(CONSOLE_LOGLEVEL_STATE).ok_or(EINVAL)
+}
+
+fn allocate_loglevel_state(obj: &PatchedObject) -> Result {
+    loglevel_state()?.alloc(obj, 0)?;
+    pr_info!("allocate_loglevel_state: allocating space to store console_loglevel\n");
+    Ok(())
+}
+
+fn fix_console_loglevel(obj: &PatchedObject) -> Result {
+    let state = loglevel_state()?;
+    pr_info!("fix_console_loglevel: fixing console_loglevel\n");
+    state.set(obj, console_loglevel())?;
+    set_console_loglevel(CONSOLE_LOGLEVEL_MOTORMOUTH);
+    Ok(())
+}
+
+fn restore_console_loglevel(obj: &PatchedObject) -> Result {
+    let state = loglevel_state()?;
+    pr_info!("restore_console_loglevel: restoring console_loglevel\n");
+    set_console_loglevel(state.get(obj).ok_or(EINVAL)?);
+    Ok(())
+}
+
+fn free_loglevel_state(obj: &PatchedObject) -> Result {
+    let state = loglevel_state()?;
+    pr_info!("free_loglevel_state: freeing space for the stored console_loglevel\n");
+    state.free(obj);
+    Ok(())
+}
+
+struct LoglevelFix;
+
+impl Callbacks for LoglevelFix {
+    fn pre_patch(obj: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", obj);
+        allocate_loglevel_state(obj)
+    }
+
+    // The other callbacks cannot fail: like C, they skip what cannot be done.
+    fn post_patch(obj: &PatchedObject) {
+        callback_info("post_patch_callback", obj);
+        let _ = fix_console_loglevel(obj);
+    }
+
+    fn pre_unpatch(obj: &PatchedObject) {
+        callback_info("pre_unpatch_callback", obj);
+        let _ = restore_console_loglevel(obj);
+    }
+
+    fn post_unpatch(obj: &PatchedObject) {
+        callback_info("post_unpatch_callback", obj);
+        let _ = free_loglevel_state(obj);
+    }
+}
+
+static NO_FUNCS: Funcs<0> = Funcs::new([]);
+static OBJS: Objects<1> =
+    Objects::new([Object::vmlinux_with_callbacks::<LoglevelFix, 0>(&NO_FUNCS)]);
+static STATES: States<i32, 1> = States::new([State::new(
+    CONSOLE_LOGLEVEL_STATE,
+    CONSOLE_LOGLEVEL_STATE_VERSION,
+)]);
+static PATCH: Patch = Patch::new(&OBJS).with_states(&STATES).replacing();
+
+struct TestKlpState;
+
+impl kernel::Module for TestKlpState {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
+        Ok(TestKlpState)
+    }
+}
