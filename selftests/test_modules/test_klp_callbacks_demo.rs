@@ -72,10 +72,8 @@ fn patched_work_func() {
 
 static NO_FUNCS: Funcs<0> = Funcs::new([]);
 
-static BUSYMOD_FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"busymod_work_func",
-    work_fn!(patched_work_func),
-)]);
+static BUSYMOD_FUNCS: Funcs<1> =
+    Funcs::new([Func::new(c"busymod_work_func", work_fn!(patched_work_func))]);
 
 static OBJS: Objects<3> = Objects::new([
     Object::vmlinux_with_callbacks::<Demo, 0>(&NO_FUNCS),

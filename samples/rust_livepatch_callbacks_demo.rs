@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! (Un)patching callbacks livepatch demo, in Rust.
+//!
+//! The Rust counterpart of `samples/livepatch/livepatch-callbacks-demo.c`.
+//! Its targets stay upstream's C modules, built by `samples/Kbuild` from the
+//! kernel source.
+//!
+//! Step 1 - load the simple module:
+//!
+//! ```text
+//! insmod samples/livepatch-callbacks-mod.ko
+//! ```
+//!
+//! Step 2 - load the demonstration livepatch (with callbacks):
+//!
+//! ```text
+//! insmod samples/rust_livepatch_callbacks_demo.ko
+//! ```
+//!
+//! Step 3 - cleanup:
+//!
+//! ```text
+//! echo 0 > /sys/kernel/livepatch/rust_livepatch_callbacks_demo/enabled
+//! rmmod rust_livepatch_callbacks_demo
+//! rmmod livepatch_callbacks_mod
+//! ```
+//!
+//! Watch dmesg to see the patch enabled, the callbacks run and the objects
+//! patched, for vmlinux and the module. Swap the two `insmod`s to see a
+//! target module loaded after the livepatch.
+//!
+//! `pre_patch_ret` sets what the pre-patch callback returns. With a
+//! non-zero status such as -19 (-ENODEV), the module loader refuses the
+//! target:
+//!
+//! ```text
+//! insmod samples/rust_livepatch_callbacks_demo.ko
+//! echo -19 > /sys/module/rust_livepatch_callbacks_demo/parameters/pre_patch_ret
+//! insmod samples/livepatch-callbacks-mod.ko
+//! insmod: ERROR: could not insert module samples/livepatch-callbacks-mod.ko: No such device
+//! ```
+//!
+//! The second target, `livepatch-callbacks-busymod.ko`, parks its work on
+//! `busymod_work_func()`, which this patch replaces, for `sleep_secs`:
+//! loading it with `sleep_secs=30` before the livepatch shows a stalled
+//! transition, during which the other target can be loaded and removed.
+
+use kernel::{
+    error::to_result,
+    prelude::*, //
+};
+
+#[path = "../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    param::module_param_int,
+    work_fn,
+    Callbacks,
+    Func,
+    Funcs,
+    Object,
+    Objects,
+    Patch,
+    PatchedObject, //
+};
+
+module! {
+    type: RustLivepatchCallbacksDemo,
+    name: "rust_livepatch_callbacks_demo",
+    authors: ["rust_livepatch developers"],
+    description: "Live patching demo for (un)patching callbacks, in Rust",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+module_param_int!(pre_patch_ret, 0, 0o644, "pre_patch_ret (default=0)");
+
+fn callback_info(callback: &str, obj: &PatchedObject) {
+    match obj.module() {
+        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
+        None => pr_info!("{callback}: vmlinux\n"),
+    }
+}
+
+struct Demo;
+
+impl Callbacks for Demo {
+    /// Executed on object patching (ie, patch enablement).
+    fn pre_patch(obj: &PatchedObject) -> Result {
+        callback_info("pre_patch_callback", obj);
+        to_result(pre_patch_ret.get())
+    }
+
+    /// Executed on object patching (ie, patch enablement).
+    fn post_patch(obj: &PatchedObject) {
+        callback_info("post_patch_callback", obj);
+    }
+
+    /// Executed on object unpatching (ie, patch disablement).
+    fn pre_unpatch(obj: &PatchedObject) {
+        callback_info("pre_unpatch_callback", obj);
+    }
+
+    /// Executed on object unpatching (ie, patch disablement).
+    fn post_unpatch(obj: &PatchedObject) {
+        callback_info("post_unpatch_callback", obj);
+    }
+}
+
+fn patched_work_func() {
+    pr_info!("patched_work_func\n");
+}
+
+static NO_FUNCS: Funcs<0> = Funcs::new([]);
+
+static BUSYMOD_FUNCS: Funcs<1> =
+    Funcs::new([Func::new(c"busymod_work_func", work_fn!(patched_work_func))]);
+
+static OBJS: Objects<3> = Objects::new([
+    Object::vmlinux_with_callbacks::<Demo, 0>(&NO_FUNCS),
+    Object::module_with_callbacks::<Demo, 0>(c"livepatch_callbacks_mod", &NO_FUNCS),
+    Object::module_with_callbacks::<Demo, 1>(c"livepatch_callbacks_busymod", &BUSYMOD_FUNCS),
+]);
+
+static PATCH: Patch = Patch::new(&OBJS);
+
+struct RustLivepatchCallbacksDemo;
+
+impl kernel::Module for RustLivepatchCallbacksDemo {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
+        Ok(RustLivepatchCallbacksDemo)
+    }
+}
