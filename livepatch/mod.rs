@@ -58,6 +58,9 @@ use kernel::{
 
 pub(crate) mod bindings;
 pub mod job;
+pub mod param;
+pub mod syscall;
+pub mod sysfs;
 
 /// The address of a replacement function, for [`Func::new`].
 ///

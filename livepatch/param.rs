@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Array module parameters.
+//!
+//! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
+//!
+//! `module!` supports integer parameters only. [`module_param_array!`] adds
+//! the equivalent of C's `module_param_array(name, int, &num, 0)`: a
+//! parameter that takes comma-separated ints when the module is loaded,
+//! `insmod foo.ko name=12,34`, and stores them in an [`IntArray`]:
+//!
+//! ```ignore
+//! static PIDS: IntArray<8> = IntArray::new();
+//! module_param_array! {
+//!     name: pids,
+//!     array: PIDS,
+//!     description: "Pids to watch",
+//! }
+//!
+//! for pid in PIDS.values() { ... }
+//! ```
+//!
+//! The kernel's own C parsers (`param_array_ops` with `param_ops_int`) fill
+//! the array while the module loads, before its `init` runs, from the same
+//! task. As with `module!`'s parameters, the permissions are 0: the parameter
+//! is not in sysfs, so nothing else writes it.
+
+use kernel::{
+    bindings,
+    ffi,
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
+};
+
+/// Up to `N` ints, set by a parameter declared with [`module_param_array!`].
+///
+/// The values are atomics so that a module may also update them at run time,
+/// as upstream's `test_klp_syscall.c` does with its array.
+pub struct IntArray<const N: usize> {
+    values: [Atomic<i32>; N],
+    len: Atomic<u32>,
+}
+
+impl<const N: usize> IntArray<N> {
+    /// An empty array, for a `static`.
+    pub const fn new() -> Self {
+        assert!(
+            N <= u32::MAX as usize,
+            "C counts the values in an unsigned int"
+        );
+        Self {
+            values: [const { Atomic::new(0) }; N],
+            len: Atomic::new(0),
+        }
+    }
+
+    /// The values given on the command line, in order.
+    pub fn values(&self) -> &[Atomic<i32>] {
+        // C never stores more than `N` values; `min` keeps the slice in
+        // bounds without relying on it.
+        let len = usize::try_from(self.len.load(Relaxed)).unwrap_or(N);
+        &self.values[..len.min(N)]
+    }
+
+    /// The C description of the array (C: `struct kparam_array`).
+    #[doc(hidden)]
+    pub const fn kparam_array(&'static self) -> KparamArray {
+        KparamArray(bindings::kparam_array {
+            max: N as u32,
+            elemsize: size_of::<ffi::c_int>() as u32,
+            // `Atomic<T>` has the layout of `T` and allows writes through
+            // these pointers (it is an `UnsafeCell`).
+            num: self.len.as_ptr(),
+            ops: &raw const bindings::param_ops_int,
+            elem: self.values.as_ptr().cast_mut().cast(),
+        })
+    }
+}
+
+impl<const N: usize> Default for IntArray<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A `struct kparam_array`, in a `static` made by [`module_param_array!`].
+#[doc(hidden)]
+#[repr(transparent)]
+pub struct KparamArray(bindings::kparam_array);
+
+// SAFETY: Rust never accesses it; the C parameter code reads it, and writes
+// the `IntArray` it points to, only while the module is being loaded.
+unsafe impl Sync for KparamArray {}
+
+/// A `struct kernel_param`, in the `__param` section of the module, where
+/// the module loader looks for parameters.
+#[doc(hidden)]
+#[repr(transparent)]
+pub struct KernelParam(bindings::kernel_param);
+
+// SAFETY: as for `KparamArray`.
+unsafe impl Sync for KernelParam {}
+
+impl KernelParam {
+    /// Parameter `name` of the module `module` that sets `array`.
+    ///
+    /// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+    pub const fn array(
+        name: &'static CStr,
+        module: *mut bindings::module,
+        array: &'static KparamArray,
+    ) -> Self {
+        Self(bindings::kernel_param {
+            name: super::char_ptr(name),
+            mod_: module,
+            ops: &raw const bindings::param_array_ops,
+            perm: 0,
+            level: -1,
+            flags: 0,
+            __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
+        })
+    }
+}
+
+/// `s`, a string ending in NUL, as an array for the `.modinfo` section.
+#[doc(hidden)]
+pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
+    match s.as_bytes().first_chunk() {
+        Some(a) if s.len() == N => *a,
+        _ => panic!("`N` is not the length of `s`"),
+    }
+}
+
+/// Declares the module parameter `name` that sets `array`, an
+/// [`IntArray`] static, from comma-separated ints
+/// (C: `module_param_array(name, int, &num, 0)` and `MODULE_PARM_DESC`).
+///
+/// This exists because `module!` cannot declare array parameters. It is for
+/// loadable modules, which external modules always are.
+macro_rules! module_param_array {
+    (
+        name: $name:ident,
+        array: $array:path,
+        description: $desc:literal $(,)?
+    ) => {
+        const _: () = {
+            static ARRAY: $crate::livepatch::param::KparamArray = $array.kparam_array();
+
+            #[link_section = "__param"]
+            #[used(compiler)]
+            static PARAM: $crate::livepatch::param::KernelParam =
+                $crate::livepatch::param::KernelParam::array(
+                    ::kernel::c_str!(stringify!($name)),
+                    &raw mut ::kernel::bindings::__this_module,
+                    &ARRAY,
+                );
+
+            // Read by `modinfo`, in the form it expects.
+            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":array of int\0");
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] =
+                $crate::livepatch::param::modinfo(PARMTYPE);
+
+            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+        };
+    };
+}
+pub(crate) use module_param_array;
