@@ -62,6 +62,8 @@ pub mod job;
 pub mod param;
 pub mod printk;
 mod state;
+pub mod syscall;
+pub mod sysfs;
 
 pub use callbacks::{
     Callbacks,

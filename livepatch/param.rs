@@ -1,64 +1,142 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Module parameters that the `module!` macro cannot declare yet.
+//! Module parameters that `module!` cannot declare yet.
 //!
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
 //!
-//! `module!` parameters are read-only and absent from sysfs. Upstream's
-//! callback tests change `pre_patch_ret` of a loaded livepatch through
-//! `/sys/module/<name>/parameters/`, so [`module_param_int!`] declares an
-//! `int` parameter with a sysfs mode, as C's `module_param(name, int, perm)`.
+//! `module!` parameters are integers, read-only and absent from sysfs.
+//! Upstream's livepatch tests need two more kinds:
+//!
+//! - [`module_param_int!`], C's `module_param(name, int, perm)`: an `int`
+//!   with a sysfs mode; the callback tests change `pre_patch_ret` of a loaded
+//!   livepatch through `/sys/module/<name>/parameters/`.
+//! - [`module_param_array!`], C's `module_param_array(name, int, &num, 0)`:
+//!   comma-separated ints given when the module is loaded,
+//!   `insmod foo.ko name=12,34`, stored in an [`IntArray`]:
+//!
+//! ```ignore
+//! static PIDS: IntArray<8> = IntArray::new();
+//! module_param_array! {
+//!     name: pids,
+//!     array: PIDS,
+//!     description: "Pids to watch",
+//! }
+//!
+//! for pid in PIDS.values() { ... }
+//! ```
+//!
+//! The kernel's own C parsers (`param_ops_int`, `param_array_ops`) store
+//! the values. They write an array while the module loads, before its
+//! `init` runs, from the same task; its permissions are 0, as for
+//! `module!`'s parameters, so nothing else writes it. They write an `int`
+//! also when its sysfs file is written, under the module's parameter lock,
+//! with a plain store: Rust reads it once per use ([`IntParam::get`]), as C
+//! code reads such parameters.
 
-use core::sync::atomic::{
-    AtomicI32,
-    Ordering, //
-};
 use kernel::{
     bindings,
-    prelude::*, //
+    ffi,
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
 };
 
-/// The value of an `int` parameter (see [`module_param_int!`]).
-///
-/// # Invariants
-///
-/// Laid out as a C `int`; written only by `param_ops_int`, under the
-/// module's parameter lock.
+/// An `int` set by a parameter declared with [`module_param_int!`].
 #[repr(transparent)]
-pub struct IntParam(AtomicI32);
+pub struct IntParam(Atomic<i32>);
 
 impl IntParam {
-    #[doc(hidden)]
+    /// The parameter's value until it is set, for a `static`.
     pub const fn new(default: i32) -> Self {
-        Self(AtomicI32::new(default))
+        Self(Atomic::new(default))
     }
 
     /// The current value.
     pub fn get(&self) -> i32 {
-        // C's `param_set_int()` stores a plain `int`: read it once, as
-        // `READ_ONCE()` would.
-        self.0.load(Ordering::Relaxed)
+        self.0.load(Relaxed)
     }
 }
 
-/// One entry of a module's `__param` section (C: `struct kernel_param`).
-#[repr(transparent)]
+/// Up to `N` ints, set by a parameter declared with [`module_param_array!`].
+///
+/// The values are atomics so that a module may also update them at run time,
+/// as upstream's `test_klp_syscall.c` does with its array.
+pub struct IntArray<const N: usize> {
+    values: [Atomic<i32>; N],
+    len: Atomic<u32>,
+}
+
+impl<const N: usize> IntArray<N> {
+    /// An empty array, for a `static`.
+    pub const fn new() -> Self {
+        assert!(
+            N <= u32::MAX as usize,
+            "C counts the values in an unsigned int"
+        );
+        Self {
+            values: [const { Atomic::new(0) }; N],
+            len: Atomic::new(0),
+        }
+    }
+
+    /// The values given on the command line, in order.
+    pub fn values(&self) -> &[Atomic<i32>] {
+        // C never stores more than `N` values; `min` keeps the slice in
+        // bounds without relying on it.
+        let len = usize::try_from(self.len.load(Relaxed)).unwrap_or(N);
+        &self.values[..len.min(N)]
+    }
+
+    /// The C description of the array (C: `struct kparam_array`).
+    #[doc(hidden)]
+    pub const fn kparam_array(&'static self) -> KparamArray {
+        KparamArray(bindings::kparam_array {
+            max: N as u32,
+            elemsize: size_of::<ffi::c_int>() as u32,
+            // `Atomic<T>` has the layout of `T` and allows writes through
+            // these pointers (it is an `UnsafeCell`).
+            num: self.len.as_ptr(),
+            ops: &raw const bindings::param_ops_int,
+            elem: self.values.as_ptr().cast_mut().cast(),
+        })
+    }
+}
+
+impl<const N: usize> Default for IntArray<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A `struct kparam_array`, in a `static` made by [`module_param_array!`].
 #[doc(hidden)]
+#[repr(transparent)]
+pub struct KparamArray(bindings::kparam_array);
+
+// SAFETY: Rust never accesses it; the C parameter code reads it, and writes
+// the `IntArray` it points to, only while the module is being loaded.
+unsafe impl Sync for KparamArray {}
+
+/// A `struct kernel_param`, in the `__param` section of the module, where
+/// the module loader looks for parameters.
+#[doc(hidden)]
+#[repr(transparent)]
 pub struct KernelParam(bindings::kernel_param);
 
-// SAFETY: the kernel reads the entry, and writes its `arg` only through
-// `param_ops_int`, under the module's parameter lock.
+// SAFETY: Rust never accesses it; the C parameter code reads it, and writes
+// the `IntParam` or `IntArray` it points to, as the module documentation says.
 unsafe impl Sync for KernelParam {}
 
 impl KernelParam {
-    /// An `int` parameter `name` of `module`, stored in `arg`, with sysfs
+    /// Parameter `name` of the module `module` that sets `value`, with sysfs
     /// mode `perm`.
-    #[doc(hidden)]
     pub const fn int(
         name: &'static CStr,
-        arg: &'static IntParam,
-        perm: u16,
         module: *mut bindings::module,
+        value: &'static IntParam,
+        perm: u16,
     ) -> Self {
         Self(bindings::kernel_param {
             name: super::char_ptr(name),
@@ -68,66 +146,125 @@ impl KernelParam {
             level: -1,
             flags: 0,
             __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 {
-                // `IntParam` is a transparent `AtomicI32`, laid out as `int`.
-                arg: core::ptr::from_ref(arg).cast_mut().cast(),
+                // `Atomic<i32>` has the layout of `int` and allows writes
+                // through this pointer (it is an `UnsafeCell`).
+                arg: value.0.as_ptr().cast(),
             },
+        })
+    }
+
+    /// Parameter `name` of the module `module` that sets `array`.
+    ///
+    /// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+    pub const fn array(
+        name: &'static CStr,
+        module: *mut bindings::module,
+        array: &'static KparamArray,
+    ) -> Self {
+        Self(bindings::kernel_param {
+            name: super::char_ptr(name),
+            mod_: module,
+            ops: &raw const bindings::param_array_ops,
+            perm: 0,
+            level: -1,
+            flags: 0,
+            __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
         })
     }
 }
 
-/// `s` NUL-padded to `N` bytes, for `.modinfo` entries.
+/// `s`, a string ending in NUL, as an array for the `.modinfo` section.
 #[doc(hidden)]
 pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
-    let mut out = [0; N];
-    let mut i = 0;
-    while i < s.len() {
-        out[i] = s.as_bytes()[i];
-        i += 1;
+    match s.as_bytes().first_chunk() {
+        Some(a) if s.len() == N => *a,
+        _ => panic!("`N` is not the length of `s`"),
     }
-    out
 }
 
-/// Declares `static $name: IntParam`, a module parameter `$name` of C type
-/// `int` with sysfs mode `$perm` (C: `module_param(name, int, perm)` and
-/// `MODULE_PARM_DESC(name, desc)`).
+/// Declares the module parameter `name` that sets `value`, an [`IntParam`]
+/// static, with sysfs mode `perm`
+/// (C: `module_param(name, int, perm)` and `MODULE_PARM_DESC`).
 ///
 /// ```ignore
-/// module_param_int!(pre_patch_ret, 0, 0o644, "pre_patch_ret (default=0)");
-///
-/// fn pre_patch() -> i32 {
-///     pre_patch_ret.get()
+/// static PRE_PATCH_RET: IntParam = IntParam::new(0);
+/// module_param_int! {
+///     name: pre_patch_ret,
+///     value: PRE_PATCH_RET,
+///     perm: 0o644,
+///     description: "pre_patch_ret (default=0)",
 /// }
 /// ```
 macro_rules! module_param_int {
-    ($name:ident, $default:expr, $perm:expr, $desc:literal) => {
-        #[allow(non_upper_case_globals)]
-        static $name: $crate::livepatch::param::IntParam =
-            $crate::livepatch::param::IntParam::new($default);
-
+    (
+        name: $name:ident,
+        value: $value:path,
+        perm: $perm:expr,
+        description: $desc:literal $(,)?
+    ) => {
         const _: () = {
-            #[cfg(MODULE)]
             #[link_section = "__param"]
             #[used(compiler)]
             static PARAM: $crate::livepatch::param::KernelParam =
                 $crate::livepatch::param::KernelParam::int(
-                    ::kernel::c_str!(::core::stringify!($name)),
-                    &$name,
+                    ::kernel::c_str!(stringify!($name)),
+                    &raw mut ::kernel::bindings::__this_module,
+                    &$value,
                     $perm,
-                    (&raw const ::kernel::bindings::__this_module).cast_mut(),
                 );
 
-            // The entries `modinfo` prints (C: `__MODULE_PARM_TYPE()`, ...).
-            const TYPE: &str = ::core::concat!("parmtype=", ::core::stringify!($name), ":int");
-            const DESC: &str = ::core::concat!("parm=", ::core::stringify!($name), ":", $desc);
-            #[cfg(MODULE)]
+            // Read by `modinfo`, in the form it expects.
+            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":int\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
-            static MODINFO_TYPE: [u8; TYPE.len() + 1] = $crate::livepatch::param::modinfo(TYPE);
-            #[cfg(MODULE)]
+            static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] =
+                $crate::livepatch::param::modinfo(PARMTYPE);
+
+            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
-            static MODINFO_DESC: [u8; DESC.len() + 1] = $crate::livepatch::param::modinfo(DESC);
+            static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
         };
     };
 }
 pub(crate) use module_param_int;
+
+/// Declares the module parameter `name` that sets `array`, an
+/// [`IntArray`] static, from comma-separated ints
+/// (C: `module_param_array(name, int, &num, 0)` and `MODULE_PARM_DESC`).
+///
+/// This exists because `module!` cannot declare array parameters. It is for
+/// loadable modules, which external modules always are.
+macro_rules! module_param_array {
+    (
+        name: $name:ident,
+        array: $array:path,
+        description: $desc:literal $(,)?
+    ) => {
+        const _: () = {
+            static ARRAY: $crate::livepatch::param::KparamArray = $array.kparam_array();
+
+            #[link_section = "__param"]
+            #[used(compiler)]
+            static PARAM: $crate::livepatch::param::KernelParam =
+                $crate::livepatch::param::KernelParam::array(
+                    ::kernel::c_str!(stringify!($name)),
+                    &raw mut ::kernel::bindings::__this_module,
+                    &ARRAY,
+                );
+
+            // Read by `modinfo`, in the form it expects.
+            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":array of int\0");
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] =
+                $crate::livepatch::param::modinfo(PARMTYPE);
+
+            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+        };
+    };
+}
+pub(crate) use module_param_array;

@@ -16,7 +16,10 @@ use kernel::{
 mod livepatch;
 
 use livepatch::{
-    param::module_param_int,
+    param::{
+        module_param_int,
+        IntParam, //
+    },
     seq_show,
     Func,
     Funcs,
@@ -35,7 +38,13 @@ module! {
 
 livepatch::modinfo_livepatch!();
 
-module_param_int!(replace, 0, 0o644, "replace (default=0)");
+static REPLACE: IntParam = IntParam::new(0);
+module_param_int! {
+    name: replace,
+    value: REPLACE,
+    perm: 0o644,
+    description: "replace (default=0)",
+}
 
 fn livepatch_meminfo_proc_show(m: &SeqFile) -> Result {
     seq_print!(m, "test_klp_atomic_replace: this has been live patched\n");
@@ -53,7 +62,7 @@ struct TestKlpAtomicReplace;
 
 impl kernel::Module for TestKlpAtomicReplace {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.set_replace(replace.get() != 0);
+        PATCH.set_replace(REPLACE.get() != 0);
         PATCH.enable(module)?;
         Ok(TestKlpAtomicReplace)
     }

@@ -15,7 +15,10 @@ use kernel::{
 mod livepatch;
 
 use livepatch::{
-    param::module_param_int,
+    param::{
+        module_param_int,
+        IntParam, //
+    },
     work_fn,
     Callbacks,
     Func,
@@ -36,7 +39,13 @@ module! {
 
 livepatch::modinfo_livepatch!();
 
-module_param_int!(pre_patch_ret, 0, 0o644, "pre_patch_ret (default=0)");
+static PRE_PATCH_RET: IntParam = IntParam::new(0);
+module_param_int! {
+    name: pre_patch_ret,
+    value: PRE_PATCH_RET,
+    perm: 0o644,
+    description: "pre_patch_ret (default=0)",
+}
 
 fn callback_info(callback: &str, obj: &PatchedObject) {
     match obj.module() {
@@ -50,7 +59,7 @@ struct Demo;
 impl Callbacks for Demo {
     fn pre_patch(obj: &PatchedObject) -> Result {
         callback_info("pre_patch_callback", obj);
-        to_result(pre_patch_ret.get())
+        to_result(PRE_PATCH_RET.get())
     }
 
     fn post_patch(obj: &PatchedObject) {

@@ -11,7 +11,10 @@ use kernel::prelude::*;
 mod livepatch;
 
 use livepatch::{
-    param::module_param_int,
+    param::{
+        module_param_int,
+        IntParam, //
+    },
     Callbacks,
     Funcs,
     Object,
@@ -30,7 +33,13 @@ module! {
 
 livepatch::modinfo_livepatch!();
 
-module_param_int!(replace, 0, 0o644, "replace (default=0)");
+static REPLACE: IntParam = IntParam::new(0);
+module_param_int! {
+    name: replace,
+    value: REPLACE,
+    perm: 0o644,
+    description: "replace (default=0)",
+}
 
 fn callback_info(callback: &str, obj: &PatchedObject) {
     match obj.module() {
@@ -68,7 +77,7 @@ struct TestKlpCallbacksDemo2;
 
 impl kernel::Module for TestKlpCallbacksDemo2 {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.set_replace(replace.get() != 0);
+        PATCH.set_replace(REPLACE.get() != 0);
         PATCH.enable(module)?;
         Ok(TestKlpCallbacksDemo2)
     }

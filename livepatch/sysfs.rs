@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A directory of read-only attributes in `/sys/kernel`.
+//!
+//! C header: [`include/linux/kobject.h`](srctree/include/linux/kobject.h)
+//!
+//! What a livepatch test module uses to report its state, as C modules do
+//! with `kobject_create_and_add(name, kernel_kobj)` and a
+//! `struct kobj_attribute`:
+//!
+//! ```ignore
+//! fn count_show(f: &mut Formatter<'_>) -> Result {
+//!     writeln!(f, "{}", COUNT.load(Relaxed))?;
+//!     Ok(())
+//! }
+//!
+//! static COUNT_ATTR: Attribute = Attribute::read_only(c"count", sysfs_show!(count_show));
+//!
+//! // In `init`, keeping `dir` in the module, which removes it on unload:
+//! let dir = KernelDir::new(c"my_module")?;
+//! dir.create_file(&COUNT_ATTR)?;
+//! ```
+
+use core::ptr::{
+    self,
+    NonNull, //
+};
+use kernel::{
+    bindings,
+    error::to_result,
+    ffi,
+    page::PAGE_SIZE,
+    prelude::*,
+    str::Formatter,
+    types::Opaque, //
+};
+
+/// C `ssize_t show(struct kobject *, struct kobj_attribute *, char *buf)`.
+pub type ShowFn =
+    extern "C" fn(*mut bindings::kobject, *mut bindings::kobj_attribute, *mut ffi::c_char) -> isize;
+
+/// A show function made by [`sysfs_show!`], for [`Attribute::read_only`].
+#[derive(Clone, Copy)]
+pub struct Show(ShowFn);
+
+impl Show {
+    /// See [`sysfs_show!`].
+    #[doc(hidden)]
+    pub const fn new(f: ShowFn) -> Self {
+        Self(f)
+    }
+}
+
+/// Runs `f` on the buffer of a sysfs show call and returns what the show
+/// function returns: the length of the text, or a negative errno.
+///
+/// # Safety
+///
+/// `buf` is the buffer sysfs passes to a `kobj_attribute`'s show function:
+/// `PAGE_SIZE` bytes, zeroed, used by nothing else until this returns.
+#[doc(hidden)]
+pub unsafe fn show(buf: *mut ffi::c_char, f: impl FnOnce(&mut Formatter<'_>) -> Result) -> isize {
+    // SAFETY: `buf` is valid, initialised and not aliased (by the caller).
+    // The last byte is left out: sysfs warns if the text fills the page.
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE - 1) };
+    let mut fmt = Formatter::new(buf);
+    match f(&mut fmt) {
+        // `Formatter` fails rather than writing past the buffer, so the
+        // length is less than `PAGE_SIZE`.
+        Ok(()) => fmt.bytes_written() as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// Makes a [`Show`] from `f: fn(&mut Formatter<'_>) -> Result`, which writes
+/// the text of the attribute.
+///
+/// An error from `f`, including text longer than a page, is returned to the
+/// reader as a negative errno.
+macro_rules! sysfs_show {
+    ($f:path) => {{
+        extern "C" fn show(
+            _kobj: *mut ::kernel::bindings::kobject,
+            _attr: *mut ::kernel::bindings::kobj_attribute,
+            buf: *mut ::kernel::ffi::c_char,
+        ) -> isize {
+            // SAFETY: this is the show function of a `kobj_attribute` in a
+            // kobject of `kobj_sysfs_ops` (`KernelDir`), which sysfs calls
+            // with a zeroed `PAGE_SIZE` buffer of its own
+            // (`sysfs_kf_seq_show()`).
+            unsafe { $crate::livepatch::sysfs::show(buf, $f) }
+        }
+        $crate::livepatch::sysfs::Show::new(show)
+    }};
+}
+pub(crate) use sysfs_show;
+
+/// A read-only file of a [`KernelDir`] (C: `struct kobj_attribute`).
+///
+/// # Invariants
+///
+/// `name` is a `'static` C string, `mode` is 0444, `show` came from a
+/// [`Show`] and `store` is `None`.
+#[repr(transparent)]
+pub struct Attribute(Opaque<bindings::kobj_attribute>);
+
+// SAFETY: Rust never accesses an `Attribute` after building it; sysfs only
+// reads it.
+unsafe impl Sync for Attribute {}
+
+impl Attribute {
+    /// The file `name`, readable by all, whose text `show` writes
+    /// (C: `__ATTR_RO`).
+    // With `CONFIG_DEBUG_LOCK_ALLOC`, `struct attribute` has lockdep fields,
+    // which must be zero for a static attribute.
+    #[allow(clippy::needless_update)]
+    pub const fn read_only(name: &'static CStr, show: Show) -> Self {
+        // INVARIANT: the fields are set as documented.
+        Self(Opaque::new(bindings::kobj_attribute {
+            attr: bindings::attribute {
+                name: super::char_ptr(name),
+                mode: 0o444,
+                ..pin_init::zeroed()
+            },
+            show: Some(show.0),
+            store: None,
+        }))
+    }
+}
+
+/// The directory `/sys/kernel/<name>`, removed when dropped.
+///
+/// Drop it before the module is unloaded, e.g. by keeping it in the module's
+/// struct: its files call the module's show functions.
+///
+/// # Invariants
+///
+/// `kobj` is a kobject made by `kobject_create_and_add()` under
+/// `kernel_kobj`, on which this holds the reference it returned, and whose
+/// files are all [`Attribute`]s.
+pub struct KernelDir {
+    kobj: NonNull<bindings::kobject>,
+}
+
+// SAFETY: `KernelDir` is a handle on a kobject, which may be used and
+// released from any task; sysfs serialises the creation of files.
+unsafe impl Send for KernelDir {}
+// SAFETY: as above.
+unsafe impl Sync for KernelDir {}
+
+impl KernelDir {
+    /// Creates the empty directory `/sys/kernel/<name>`
+    /// (C: `kobject_create_and_add(name, kernel_kobj)`).
+    pub fn new(name: &CStr) -> Result<Self> {
+        // SAFETY: `kernel_kobj` is set at boot by `ksysfs_init()`, a core
+        // initcall, before any module is loaded, and never written again.
+        let parent = unsafe { bindings::kernel_kobj };
+        // SAFETY: `name` is a valid C string, which the kobject copies;
+        // `parent` is a valid kobject.
+        let kobj = unsafe { bindings::kobject_create_and_add(name.as_char_ptr(), parent) };
+        // INVARIANT: on success `kobj` is a new kobject under `kernel_kobj`
+        // with one reference, ours, and no files.
+        NonNull::new(kobj).map(|kobj| Self { kobj }).ok_or(ENOMEM)
+    }
+
+    /// Adds `attr` as a file of the directory (C: `sysfs_create_file()`).
+    pub fn create_file(&self, attr: &'static Attribute) -> Result {
+        // INVARIANT: the new file is an `Attribute`.
+        // SAFETY: `kobj` is valid (type invariant). `attr` is a valid
+        // `kobj_attribute` (type invariant of `Attribute`), `'static`, and
+        // the file is removed, at the latest, when `self` is dropped.
+        to_result(unsafe {
+            bindings::sysfs_create_file_ns(
+                self.kobj.as_ptr(),
+                &raw const (*attr.0.get()).attr,
+                ptr::null(),
+            )
+        })
+    }
+}
+
+impl Drop for KernelDir {
+    fn drop(&mut self) {
+        let kobj = self.kobj.as_ptr();
+        // `kobject_del()` removes the directory and its files now, waiting
+        // for show calls in progress: the final `kobject_put()` may be
+        // deferred (`CONFIG_DEBUG_KOBJECT_RELEASE`) past the module's unload.
+        // SAFETY: `kobj` is valid and in sysfs (type invariant).
+        unsafe { bindings::kobject_del(kobj) };
+        // SAFETY: this drops the reference we hold (type invariant); the
+        // kobject's release function is the kobject core's.
+        unsafe { bindings::kobject_put(kobj) };
+    }
+}
