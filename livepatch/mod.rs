@@ -58,6 +58,7 @@ use kernel::{
 
 pub(crate) mod bindings;
 pub mod job;
+pub mod shadow;
 
 /// The address of a replacement function, for [`Func::new`].
 ///
