@@ -59,6 +59,7 @@ use kernel::{
 pub(crate) mod bindings;
 pub mod job;
 pub mod shadow;
+pub mod shadow_mod;
 
 /// The address of a replacement function, for [`Func::new`].
 ///
