@@ -61,6 +61,8 @@ mod callbacks;
 pub mod job;
 pub mod param;
 pub mod printk;
+pub mod shadow;
+pub mod shadow_mod;
 mod state;
 pub mod syscall;
 pub mod sysfs;

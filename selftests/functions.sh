@@ -69,12 +69,16 @@ function check_result {
 # cleanup() - upstream's (restore the config); also, after a test that
 #	failed half-way, leave none of our modules loaded for the next one
 function cleanup() {
-	rmmod klp_job_target 2> /dev/null
-	if [[ -e "$SYSFS_KLP_DIR/rust_livepatch" ]]; then
-		echo 0 > "$SYSFS_KLP_DIR/rust_livepatch/enabled" 2> /dev/null
-		loop_until '[[ ! -e "$SYSFS_KLP_DIR/rust_livepatch" ]]'
-	fi
-	rmmod rust_livepatch 2> /dev/null
+	local patch mod
+
+	for patch in "$SYSFS_KLP_DIR"/rust_livepatch*; do
+		[[ -e "$patch/enabled" ]] || continue
+		echo 0 > "$patch/enabled" 2> /dev/null
+		loop_until '[[ ! -e "$patch" ]]'
+	done
+	for mod in $(lsmod | awk '$1 ~ /^(rust_livepatch|livepatch_|klp_job_target)/ { print $1 }'); do
+		rmmod "$mod" 2> /dev/null
+	done
 	pop_config
 }
 

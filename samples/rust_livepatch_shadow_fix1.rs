@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Shadow variables, livepatch demo, in Rust.
+//!
+//! The Rust counterpart of `samples/livepatch/livepatch-shadow-fix1.c`.
+//! Fixes the memory leak of `livepatch-shadow-mod`, which allocates a
+//! "leak" with each dummy and forgets it: the patched `dummy_alloc()` keeps
+//! the leak in a shadow variable of the dummy, and the patched
+//! `dummy_free()` frees it with the dummy. Example:
+//!
+//! ```text
+//! $ insmod livepatch-shadow-mod.ko
+//! $ insmod rust_livepatch_shadow_fix1.ko
+//! $ dmesg | grep fix1
+//! rust_livepatch_shadow_fix1: livepatch_fix1_dummy_alloc: dummy @ 0x..., expires @ ...
+//! rust_livepatch_shadow_fix1: livepatch_fix1_dummy_free: dummy @ 0x... leaked!
+//! rust_livepatch_shadow_fix1: livepatch_fix1_dummy_leak_dtor: dummy @ 0x..., prevented leak @ 0x...
+//! $ echo 0 > /sys/kernel/livepatch/rust_livepatch_shadow_fix1/enabled
+//! $ rmmod rust_livepatch_shadow_fix1
+//! ```
+//!
+//! Dummies allocated before the patch have no shadow variable: their leak
+//! is reported, not fixed. Unlike C's `%p`, addresses are printed as they
+//! are, not hashed.
+
+use kernel::{
+    alloc::flags::GFP_KERNEL,
+    prelude::*, //
+};
+
+#[path = "../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    shadow::shadow,
+    shadow_mod::{
+        dummy_alloc,
+        dummy_free,
+        Dummy, //
+    },
+    Func,
+    Funcs,
+    Object,
+    Objects,
+    Patch, //
+};
+
+module! {
+    type: ShadowFix1,
+    name: "rust_livepatch_shadow_fix1",
+    authors: ["rust_livepatch developers"],
+    description: "Live patching demo for shadow variables, in Rust",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+/// Shadow variable ids, shared with fix2.
+const SV_LEAK: usize = 1;
+
+/// Dummies expire after a few cleanups (C: `EXPIRE_PERIOD`).
+const EXPIRE_PERIOD: u32 = 4 * 3;
+
+shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
+
+fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
+    let d = Dummy::new(EXPIRE_PERIOD).ok()?;
+    let leak = KBox::new(0, GFP_KERNEL).ok()?;
+
+    // Patch: save the leak into a SV_LEAK shadow variable, which the
+    // patched dummy_free() frees. The constructor moves it in.
+    if let Err(e) = LEAK.alloc(&*d, GFP_KERNEL, |_, _| Ok(leak)) {
+        pr_err!(
+            "livepatch_fix1_dummy_alloc: failed to allocate shadow variable for the leaking pointer: dummy @ {:p} ({:?})\n",
+            &*d,
+            e
+        );
+        return None;
+    }
+
+    pr_info!(
+        "livepatch_fix1_dummy_alloc: dummy @ {:p}, expires @ {:x}\n",
+        &*d,
+        d.jiffies_expire()
+    );
+    Some(d)
+}
+
+fn livepatch_fix1_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
+    // The leak is freed when the variable drops it, after this returns.
+    pr_info!(
+        "livepatch_fix1_dummy_leak_dtor: dummy @ {:#x}, prevented leak @ {:p}\n",
+        d,
+        &**leak
+    );
+}
+
+fn livepatch_fix1_dummy_free(mut d: KBox<Dummy>) {
+    // Patch: free the leak, if the dummy has one: dummies allocated before
+    // this patch do not.
+    if LEAK.get(&*d).is_some() {
+        LEAK.free_with(&mut *d, livepatch_fix1_dummy_leak_dtor);
+    } else {
+        pr_info!("livepatch_fix1_dummy_free: dummy @ {:p} leaked!\n", &*d);
+    }
+}
+
+static FUNCS: Funcs<2> = Funcs::new([
+    Func::new(c"dummy_alloc", dummy_alloc!(livepatch_fix1_dummy_alloc)),
+    Func::new(c"dummy_free", dummy_free!(livepatch_fix1_dummy_free)),
+]);
+static OBJS: Objects<1> = Objects::new([Object::module(c"livepatch_shadow_mod", &FUNCS)]);
+static PATCH: Patch = Patch::new(&OBJS);
+
+struct ShadowFix1;
+
+impl kernel::Module for ShadowFix1 {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
+        Ok(ShadowFix1)
+    }
+}
+
+impl Drop for ShadowFix1 {
+    fn drop(&mut self) {
+        // Free the leaks of the dummies still alive.
+        LEAK.free_all_with(livepatch_fix1_dummy_leak_dtor);
+    }
+}

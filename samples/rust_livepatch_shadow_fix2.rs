@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Shadow variables, livepatch demo, in Rust.
+//!
+//! The Rust counterpart of `samples/livepatch/livepatch-shadow-fix2.c`.
+//! Loaded on top of `rust_livepatch_shadow_fix1`, it adds a field to the
+//! dummies of `livepatch-shadow-mod`, dummies already allocated included:
+//! the patched `dummy_check()` counts its calls in a SV_COUNTER shadow
+//! variable, attached on first use, and the patched `dummy_free()` logs the
+//! count and frees the leak as fix1 does. Example:
+//!
+//! ```text
+//! $ insmod rust_livepatch_shadow_fix2.ko
+//! $ dmesg | grep fix2
+//! rust_livepatch_shadow_fix2: livepatch_fix2_dummy_leak_dtor: dummy @ 0x..., prevented leak @ 0x...
+//! rust_livepatch_shadow_fix2: livepatch_fix2_dummy_free: dummy @ 0x..., check counter = 4
+//! $ echo 0 > /sys/kernel/livepatch/rust_livepatch_shadow_fix2/enabled
+//! $ rmmod rust_livepatch_shadow_fix2
+//! ```
+//!
+//! The counter is an atomic: a `&` to it is shared, and C's `+= 1` under the
+//! caller's mutex is not something Rust can see.
+
+use core::sync::atomic::{
+    AtomicI32,
+    Ordering::Relaxed, //
+};
+use kernel::{
+    alloc::flags::GFP_NOWAIT,
+    ffi::c_ulong,
+    prelude::*, //
+};
+
+#[path = "../livepatch/mod.rs"]
+mod livepatch;
+
+use livepatch::{
+    shadow::shadow,
+    shadow_mod::{
+        dummy_check,
+        dummy_free,
+        time_after,
+        Dummy, //
+    },
+    Func,
+    Funcs,
+    Object,
+    Objects,
+    Patch, //
+};
+
+module! {
+    type: ShadowFix2,
+    name: "rust_livepatch_shadow_fix2",
+    authors: ["rust_livepatch developers"],
+    description: "Live patching demo for shadow variables, in Rust",
+    license: "GPL",
+}
+
+livepatch::modinfo_livepatch!();
+
+/// Shadow variable ids: SV_LEAK is fix1's, of the same type.
+const SV_LEAK: usize = 1;
+const SV_COUNTER: usize = 2;
+
+shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
+shadow!(static COUNTER: Shadow<AtomicI32> = SV_COUNTER);
+
+fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
+    // Patch: count the checks of each dummy, in flight ones included:
+    // attach the counter on first use.
+    if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(AtomicI32::new(0))) {
+        count.fetch_add(1, Relaxed);
+    }
+    time_after(jiffies, d.jiffies_expire())
+}
+
+fn livepatch_fix2_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
+    pr_info!(
+        "livepatch_fix2_dummy_leak_dtor: dummy @ {:#x}, prevented leak @ {:p}\n",
+        d,
+        &**leak
+    );
+}
+
+fn livepatch_fix2_dummy_free(mut d: KBox<Dummy>) {
+    // Patch: free the leak, as fix1 does.
+    if LEAK.get(&*d).is_some() {
+        LEAK.free_with(&mut *d, livepatch_fix2_dummy_leak_dtor);
+    } else {
+        pr_info!("livepatch_fix2_dummy_free: dummy @ {:p} leaked!\n", &*d);
+    }
+
+    // Patch: log the final count and detach the counter.
+    let count = COUNTER.get(&*d).map(|c| c.load(Relaxed));
+    if let Some(count) = count {
+        pr_info!(
+            "livepatch_fix2_dummy_free: dummy @ {:p}, check counter = {}\n",
+            &*d,
+            count
+        );
+        COUNTER.free(&mut *d);
+    }
+}
+
+static FUNCS: Funcs<2> = Funcs::new([
+    Func::new(c"dummy_check", dummy_check!(livepatch_fix2_dummy_check)),
+    Func::new(c"dummy_free", dummy_free!(livepatch_fix2_dummy_free)),
+]);
+static OBJS: Objects<1> = Objects::new([Object::module(c"livepatch_shadow_mod", &FUNCS)]);
+static PATCH: Patch = Patch::new(&OBJS);
+
+struct ShadowFix2;
+
+impl kernel::Module for ShadowFix2 {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        PATCH.enable(module)?;
+        Ok(ShadowFix2)
+    }
+}
+
+impl Drop for ShadowFix2 {
+    fn drop(&mut self) {
+        // Free the counters of the dummies still alive.
+        COUNTER.free_all();
+    }
+}
