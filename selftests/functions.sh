@@ -44,13 +44,13 @@ livepatch: '$1': unpatching complete"
 # check_result() - verify dmesg output, as upstream's check_result(), which
 #	keeps only lines with "livepatch:" or "test_klp", its modules' prefix,
 #	and so drops its own "% insmod ..." lines for other modules: keep
-#	those, the lines of our target module and of the samples' modules.
+#	those, the lines of our target module and of the callbacks sample's.
 function check_result {
 	local expect="$*"
 	local result
 
 	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
-		 grep -e 'livepatch:' -e 'livepatch_' -e 'klp_job_target' -e '\] % ' | \
+		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'klp_job_target' -e '\] % ' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
 		 sed 's/^\[[ 0-9.]*\] //' | \
 		 sed 's/^\[[ ]*[CT][0-9]*\] //')
