@@ -348,9 +348,11 @@ impl Patch {
     ///
     /// The core holds a reference on `module` until the patch is disabled
     /// and freed, so the patch, a static of that module, outlives its use.
-    /// Returns `EBUSY` if called twice.
+    /// Returns `EBUSY`, with a log line, if called twice or while another
+    /// patch is in transition.
     pub fn enable(&'static self, module: &'static ThisModule) -> Result {
         if self.used.swap(true, Ordering::AcqRel) {
+            pr_warn!("the patch was already enabled once\n");
             return Err(EBUSY);
         }
         let patch = self.patch.get();
@@ -367,6 +369,12 @@ impl Patch {
         // (type invariant), with names from `'static` C strings, replacements
         // from `NewFunc` and callbacks from `Callbacks`. It lives as long as
         // `module`, which the core keeps loaded while it uses the patch.
-        to_result(unsafe { bindings::klp_enable_patch(patch) })
+        let ret = to_result(unsafe { bindings::klp_enable_patch(patch) });
+        // The core refuses a patch while another is in transition without
+        // a word: say why the module load fails.
+        if ret == Err(EBUSY) {
+            pr_warn!("cannot enable the patch while another livepatch is in transition\n");
+        }
+        ret
     }
 }

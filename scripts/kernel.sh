@@ -7,11 +7,20 @@
 #
 #   kernel.sh build   fetch, configure and build (if not cached); print KDIR
 #   kernel.sh kdir    print KDIR of the newest cached build, or fail
+#
+# RLP_KERNEL=debug selects the debug variant: the same kernel plus
+# scripts/debug-kernel.config (lockdep, KFENCE, kmemleak, ...), cached apart.
 
 set -e
 . "$(dirname "$0")/lib.sh"
 
 FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config")
+LATEST=latest
+case "${RLP_KERNEL:-}" in
+"") ;;
+debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); LATEST=latest-debug ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (the one there is: debug)" ;;
+esac
 SUITES=(trixie-backports sid)	# the suites that carry linux-source-7.2
 RUST_MAKE_VARS=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 		RUSTDOC=/usr/bin/rustdoc CLIPPY_DRIVER=/usr/bin/clippy-driver
@@ -105,12 +114,12 @@ build)
 	unpack_source
 	build_kernel
 	echo "$KSRC" > "$KDIR/.rlp-ksrc"
-	ln -sfn "$KDIR" "$RLP_CACHE/kernel/latest"
+	ln -sfn "$KDIR" "$RLP_CACHE/kernel/$LATEST"
 	echo "$KDIR"
 	;;
 kdir)
-	[ -f "$RLP_CACHE/kernel/latest/.rlp-complete" ] || exit 1
-	readlink -f "$RLP_CACHE/kernel/latest"
+	[ -f "$RLP_CACHE/kernel/$LATEST/.rlp-complete" ] || exit 1
+	readlink -f "$RLP_CACHE/kernel/$LATEST"
 	;;
 *)
 	die "usage: $0 build|kdir"

@@ -47,16 +47,25 @@ fi
 [ ${#accel[@]} -gt 0 ] && echo TCG > "$RLP_LOGS/vm-accel" || echo KVM > "$RLP_LOGS/vm-accel"
 console="$RLP_LOGS/vm-console.log"
 info "guest console log: $console"
+# What the kernel prints when something went wrong: crashes, WARN()s
+# (lockdep reports and debug-object reports are WARNINGs too), "BUG: ..."
+# reports (sleeping in atomic context, KFENCE, list corruption), leaks found
+# by kmemleak (the guest scripts ask for a scan at their end).
+SPLATS='Kernel panic|Oops|BUG:|WARNING:|kmemleak: [0-9]+ new suspected memory leaks'
 rc=0
 timeout -k 10 "$TIMEOUT" "${VNG[@]}" "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2
 	echo "ERROR: the VM did not finish within $TIMEOUT s" >&2
-elif [ "$rc" -eq 255 ] || grep -qE 'Kernel panic|BUG:|Oops' "$console"; then
+elif [ "$rc" -eq 255 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2
-	echo "ERROR: the guest kernel crashed or the VM failed (exit $rc)" >&2
+	echo "ERROR: the VM failed (exit $rc)" >&2
+elif grep -qE "$SPLATS" "$console"; then
+	echo "---- kernel reports in the guest console ($console) ----" >&2
+	grep -E -A 12 "$SPLATS" "$console" | head -n 60 >&2
+	echo "ERROR: the guest kernel reported $(grep -cE "$SPLATS" "$console") problem(s)" >&2
 	[ "$rc" -ne 0 ] || rc=1
 fi
 exit "$rc"

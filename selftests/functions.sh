@@ -50,7 +50,7 @@ function check_result {
 	local result
 
 	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
-		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'klp_job_target' -e '\] % ' | \
+		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'test_klp' -e 'klp_job_target' -e '\] % ' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
 		 sed 's/^\[[ 0-9.]*\] //' | \
 		 sed 's/^\[[ ]*[CT][0-9]*\] //')

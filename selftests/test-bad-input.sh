@@ -4,8 +4,10 @@
 # Bad input is refused with an errno and changes nothing: writes to the
 # Rust patch's sysfs files that are not a boolean, or that ask for the
 # state it is in, or force without a transition; loading it twice;
-# removing it while enabled; and bad klp_job_target parameters, which
-# are also logged, and leave no module behind.
+# removing it while enabled; enabling it again once disabled; a second
+# livepatch while one is in transition (EBUSY, logged); and bad
+# klp_job_target parameters, which are also logged. None leaves a module
+# behind.
 
 . $(dirname $0)/functions.sh
 
@@ -55,6 +57,59 @@ check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
 $(patching_log $MOD_LIVEPATCH)
 $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
+
+
+# - disable the livepatch: its sysfs directory goes with the patch, so it
+#   cannot be enabled again (ENOENT); the module, no longer in use, is
+#   removed
+
+start_test "a disabled patch cannot be enabled again"
+
+load_lp $MOD_LIVEPATCH
+disable_lp $MOD_LIVEPATCH
+check_cmd_fails "No such file or directory" bash -c "echo 1 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
+[[ -e /sys/module/$MOD_LIVEPATCH ]] || die "$MOD_LIVEPATCH unloaded"
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
+$(patching_log $MOD_LIVEPATCH)
+$(unpatching_log $MOD_LIVEPATCH)
+% rmmod $MOD_LIVEPATCH"
+
+
+# - the kthread form keeps the Rust patch in transition; load a second
+#   livepatch: refused with EBUSY and a log line, nothing left loaded
+# - reverse the first transition; unload
+
+start_test "a second patch while one is in transition is refused"
+
+load_mod $MOD_TARGET mode=kthread
+pid=$(job_status pid)
+load_lp_nowait $MOD_LIVEPATCH
+wait_pending "$pid"
+load_failing_mod test_klp_livepatch
+[[ ! -e /sys/module/test_klp_livepatch ]] || die "test_klp_livepatch loaded"
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
+$MOD_TARGET: kthread: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+% insmod test_modules/test_klp_livepatch.ko
+test_klp_livepatch: cannot enable the patch while another livepatch is in transition
+insmod: ERROR: could not insert module test_modules/test_klp_livepatch.ko: Device or resource busy
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': reversing transition from patching to unpatching
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: kthread: stopped"
 
 
 # - load klp_job_target with an unknown mode, then an out of range

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Transitions interrupted from outside end cleanly: removing the target
+# module ends a transition that its kthread blocked, and unpatches it if
+# the transition was over; user tasks stopped with SIGSTOP do not block a
+# transition (the core checks their stacks, which hold no patched code,
+# and switches them while they are stopped) and, continued, run the
+# patched code; a CPU taken offline and back
+# during a transition, or before one, changes nothing but its idle task.
+
+. $(dirname $0)/functions.sh
+
+MOD_LIVEPATCH=rust_livepatch
+NPROC=100
+READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
+CPU1=/sys/devices/system/cpu/cpu1/online
+
+setup_config
+
+# readers_stopped(n) - n of the readers (the parent's children) are
+#	stopped (ps(1) state T)
+function readers_stopped() {
+	[[ $(ps -o stat= --ppid "$READERS_PID" | grep -c '^T') -eq "$1" ]]
+}
+
+
+# - the kthread form blocks the patching transition; remove the target:
+#   its kthread stops, the core reverts the patch on the module, and the
+#   transition completes
+# - the workqueue form, patched; remove the target: the patch stays
+#   enabled for vmlinux
+
+start_test "removing the target module during and after a transition"
+
+load_mod $MOD_TARGET mode=kthread
+pid=$(job_status pid)
+load_lp_nowait $MOD_LIVEPATCH
+wait_pending "$pid"
+unload_mod $MOD_TARGET
+wait_transition $MOD_LIVEPATCH
+check_sysfs_value "$MOD_LIVEPATCH" "enabled" "1"
+check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+
+load_mod $MOD_TARGET mode=workqueue
+wait_passes patched 5
+unload_mod $MOD_TARGET
+check_sysfs_value "$MOD_LIVEPATCH" "transition" "0"
+check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
+$MOD_TARGET: kthread: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+% rmmod $MOD_TARGET
+$MOD_TARGET: kthread: stopped
+livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+% insmod test_modules/$MOD_TARGET.ko mode=workqueue
+livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
+$MOD_TARGET: workqueue: running the job every 20 ms
+% rmmod $MOD_TARGET
+$MOD_TARGET: workqueue: stopped
+livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
+$(unpatching_log $MOD_LIVEPATCH)
+% rmmod $MOD_LIVEPATCH"
+
+
+# - the kthread form holds the transition open; start NPROC readers of
+#   /proc/cmdline and stop them (SIGSTOP); load the livepatch
+# - the transition waits for the kthread only: every stopped reader has
+#   switched (/proc/<pid>/patch_state), and is still stopped
+# - remove the target, the transition completes; continue the readers
+#   (SIGCONT): they run again, and read the patched text
+
+start_test "$NPROC user tasks stopped by SIGSTOP switch, and run patched code when continued"
+
+load_mod $MOD_TARGET mode=kthread
+pid=$(job_status pid)
+setsid "$READERS" "$NPROC" 100 > /dev/null &
+READERS_PID=$!
+trap 'kill -KILL -- -$READERS_PID 2> /dev/null; cleanup' EXIT
+loop_until '[[ $(pgrep -c -P $READERS_PID) -eq $NPROC ]]' ||
+	die "the $NPROC readers did not start"
+kill -STOP -- -$READERS_PID
+loop_until "readers_stopped $NPROC" || die "the readers did not stop"
+
+load_lp_nowait $MOD_LIVEPATCH
+wait_pending "$pid"
+for reader in $(pgrep -P $READERS_PID); do
+	[[ $(cat /proc/$reader/patch_state) == 1 ]] ||
+		die "stopped reader $reader did not switch"
+done
+readers_stopped $NPROC || die "a reader ran while stopped"
+unload_mod $MOD_TARGET
+wait_transition $MOD_LIVEPATCH
+
+kill -CONT -- -$READERS_PID
+loop_until 'readers_stopped 0' || die "the readers did not run again"
+check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+kill -TERM -- -$READERS_PID
+wait $READERS_PID 2> /dev/null
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
+$MOD_TARGET: kthread: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+% rmmod $MOD_TARGET
+$MOD_TARGET: kthread: stopped
+livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete
+$(unpatching_log $MOD_LIVEPATCH)
+% rmmod $MOD_LIVEPATCH"
+
+
+# - with the kthread form blocking a transition, take CPU 1 offline and
+#   back: the transition still waits for the kthread only; reversing
+#   completes
+# - with CPU 1 offline, load the livepatch: the transition completes (the
+#   offline CPU's idle task is switched at once); online again, a task on
+#   CPU 1 reads the patched text
+
+start_test "CPU hotplug during and before a transition"
+
+[[ -w $CPU1 ]] || skip "CPU 1 cannot be taken offline ($CPU1): no CPU hotplug"
+
+load_mod $MOD_TARGET mode=kthread
+pid=$(job_status pid)
+load_lp_nowait $MOD_LIVEPATCH
+wait_pending "$pid"
+echo 0 > $CPU1
+echo 1 > $CPU1
+check_sysfs_value "$MOD_LIVEPATCH" "transition" "1"
+wait_pending "$pid"
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+unload_mod $MOD_TARGET
+
+echo 0 > $CPU1
+load_lp $MOD_LIVEPATCH
+echo 1 > $CPU1
+[[ $(taskset -c 1 cat /proc/cmdline) == "$MOD_LIVEPATCH: this has been live patched" ]] ||
+	die "a task on CPU 1 does not run the patched code"
+disable_lp $MOD_LIVEPATCH
+unload_lp $MOD_LIVEPATCH
+
+check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
+$MOD_TARGET: kthread: running the job every 20 ms
+% insmod test_modules/$MOD_LIVEPATCH.ko
+livepatch: enabling patch '$MOD_LIVEPATCH'
+livepatch: '$MOD_LIVEPATCH': initializing patching transition
+livepatch: '$MOD_LIVEPATCH': starting patching transition
+% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
+livepatch: '$MOD_LIVEPATCH': reversing transition from patching to unpatching
+livepatch: '$MOD_LIVEPATCH': starting unpatching transition
+livepatch: '$MOD_LIVEPATCH': completing unpatching transition
+livepatch: '$MOD_LIVEPATCH': unpatching complete
+% rmmod $MOD_LIVEPATCH
+% rmmod $MOD_TARGET
+$MOD_TARGET: kthread: stopped
+% insmod test_modules/$MOD_LIVEPATCH.ko
+$(patching_log $MOD_LIVEPATCH)
+$(unpatching_log $MOD_LIVEPATCH)
+% rmmod $MOD_LIVEPATCH"
+
+exit 0
