@@ -87,7 +87,7 @@ MOD_TARGET=klp_job_target
 JOB_STATUS="$SYSFS_DEBUG_DIR/$MOD_TARGET/status"
 
 # job_status(field) - a field of klp_job_target's status (mode, original,
-#	patched, stale, last, pid)
+#	patched, stale, queued, last, pid)
 function job_status() {
 	awk -v f="$1:" '$1 == f { print $2 }' "$JOB_STATUS"
 }

@@ -1,19 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * klp_cmdline_readers N PERIOD_MS - start N processes that each read
- * /proc/cmdline every PERIOD_MS, a syscall into the function the Rust
+ * klp_cmdline_readers N PERIOD_MS [PATCHED] - start N processes that each
+ * read /proc/cmdline every PERIOD_MS, a syscall into the function the Rust
  * livepatch replaces, until the process group gets SIGTERM. Prints
  * "ready" once all N are running. They start reading together, once all
  * are forked: forking next to busy siblings is slow under emulation.
+ *
+ * With PATCHED, the text the livepatch prints, each reader counts the reads
+ * that returned /proc/cmdline as it read at the start (the original), the
+ * patched text, or anything else, and prints its counts when terminated:
+ * "counts: original N patched N other N".
  */
 
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t stop;
+static char original[4096];
+static const char *patched;
+
+static void on_sigterm(int sig)
+{
+	stop = 1;
+}
 
 static void reader(int start, long period_ms)
 {
@@ -21,19 +36,36 @@ static void reader(int start, long period_ms)
 		.tv_sec = period_ms / 1000,
 		.tv_nsec = (period_ms % 1000) * 1000000,
 	};
+	long n_original = 0, n_patched = 0, n_other = 0;
 	char buf[4096];
+	ssize_t len;
 	int fd;
 
 	/* Returns at end of file: when the parent closes its end. */
 	if (read(start, buf, 1) < 0)
 		_exit(1);
-	for (;;) {
+	while (!stop) {
 		fd = open("/proc/cmdline", O_RDONLY);
-		if (fd < 0 || read(fd, buf, sizeof(buf)) < 0)
+		if (fd < 0 || (len = read(fd, buf, sizeof(buf) - 1)) < 0)
 			_exit(1);
 		close(fd);
+		buf[len] = '\0';
+		if (!strcmp(buf, original))
+			n_original++;
+		else if (patched && !strcmp(buf, patched))
+			n_patched++;
+		else
+			n_other++;
 		nanosleep(&period, NULL);
 	}
+	if (patched) {
+		/* One write: lines of many readers do not interleave. */
+		len = snprintf(buf, sizeof(buf), "counts: original %ld patched %ld other %ld\n",
+			       n_original, n_patched, n_other);
+		if (write(STDOUT_FILENO, buf, len) != len)
+			_exit(1);
+	}
+	_exit(0);
 }
 
 int main(int argc, char **argv)
@@ -42,10 +74,23 @@ int main(int argc, char **argv)
 	int start[2];
 	pid_t pid;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s N PERIOD_MS\n", argv[0]);
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: %s N PERIOD_MS [PATCHED]\n", argv[0]);
 		return 2;
 	}
+	if (argc == 4) {
+		ssize_t len;
+		int fd = open("/proc/cmdline", O_RDONLY);
+
+		if (fd < 0 || (len = read(fd, original, sizeof(original) - 1)) < 0) {
+			perror("/proc/cmdline");
+			return 1;
+		}
+		close(fd);
+		original[len] = '\0';
+		patched = argv[3];
+	}
+	signal(SIGTERM, on_sigterm);
 	n = atol(argv[1]);
 	period_ms = atol(argv[2]);
 	if (pipe(start)) {

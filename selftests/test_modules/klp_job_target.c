@@ -21,7 +21,9 @@
  *
  * /sys/kernel/debug/klp_job_target/status counts the passes each version
  * of the code ran, and the stale ones: passes whose format came from the
- * other version.
+ * other version. In the workqueue form it also counts the items queued,
+ * by the target's own code, whichever version ran the pass: every item
+ * queued runs one pass, so passes lost or counted twice would show.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -44,6 +46,7 @@ MODULE_PARM_DESC(period_ms, "Period of the job in ms, 1 to 10000 (default 20)");
 
 static atomic_long_t passes[KLP_JOB_PATCHED + 1];
 static atomic_long_t stale;
+static atomic_long_t queued;
 static atomic_t last_version;
 static struct task_struct *thread;
 static struct dentry *debugfs_dir;
@@ -62,6 +65,7 @@ static void klp_job_record(struct klp_job *job, unsigned int version,
 
 static void klp_job_requeue(struct klp_job *job)
 {
+	atomic_long_inc(&queued);
 	schedule_delayed_work(&job->dwork, msecs_to_jiffies(job->period_ms));
 }
 
@@ -125,6 +129,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "original: %ld\n", atomic_long_read(&passes[KLP_JOB_ORIGINAL]));
 	seq_printf(m, "patched: %ld\n", atomic_long_read(&passes[KLP_JOB_PATCHED]));
 	seq_printf(m, "stale: %ld\n", atomic_long_read(&stale));
+	seq_printf(m, "queued: %ld\n", atomic_long_read(&queued));
 	seq_printf(m, "last: %d\n", atomic_read(&last_version));
 	seq_printf(m, "pid: %d\n", thread ? task_pid_nr(thread) : -1);
 	return 0;
