@@ -5,6 +5,7 @@
 #   make check          set everything up, then run the selftests in a VM
 #   make check-upstream the same with the kernel's own C livepatch selftests
 #   make bench          measure Rust against upstream's C sample (docs/)
+#   make stress         enable/disable cycles under load, on the debug kernel
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
 #
 # By default KDIR is the project's test kernel once `make check` or
@@ -19,7 +20,7 @@ modules clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
 		CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver $@
 
-demo check:
+demo check stress:
 	@scripts/$@.sh
 
 check-upstream:
@@ -33,4 +34,4 @@ rustfmt rustfmtcheck:
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs' ':!livepatch/')
 
-.PHONY: modules clean demo check check-upstream bench rustfmt rustfmtcheck
+.PHONY: modules clean demo check stress check-upstream bench rustfmt rustfmtcheck

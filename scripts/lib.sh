@@ -11,6 +11,12 @@ mkdir -p "$RLP_CACHE" "$RLP_LOGS"
 # Tools the project installs into its cache, first on PATH.
 export PATH="$RLP_CACHE/tools/bin:$RLP_CACHE/venv/bin:$PATH"
 
+# What the kernel prints when something went wrong, which fails a VM run:
+# crashes, WARN()s (lockdep and debug-object reports are WARNINGs too),
+# "BUG: ..." reports (sleeping in atomic context, KFENCE, list corruption),
+# leaks found by kmemleak (the guest scripts ask for a scan at their end).
+SPLATS='Kernel panic|Oops|BUG:|WARNING:|kmemleak: [0-9]+ new suspected memory leaks'
+
 say() { echo "==> $*" >&2; }
 info() { echo "    $*" >&2; }
 die() { echo "ERROR: $*" >&2; exit 1; }

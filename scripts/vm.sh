@@ -47,11 +47,6 @@ fi
 [ ${#accel[@]} -gt 0 ] && echo TCG > "$RLP_LOGS/vm-accel" || echo KVM > "$RLP_LOGS/vm-accel"
 console="$RLP_LOGS/vm-console.log"
 info "guest console log: $console"
-# What the kernel prints when something went wrong: crashes, WARN()s
-# (lockdep reports and debug-object reports are WARNINGs too), "BUG: ..."
-# reports (sleeping in atomic context, KFENCE, list corruption), leaks found
-# by kmemleak (the guest scripts ask for a scan at their end).
-SPLATS='Kernel panic|Oops|BUG:|WARNING:|kmemleak: [0-9]+ new suspected memory leaks'
 rc=0
 timeout -k 10 "$TIMEOUT" "${VNG[@]}" "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

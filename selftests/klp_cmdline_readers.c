@@ -6,12 +6,13 @@
  * "ready" once all N are running. They start reading together, once all
  * are forked: forking next to busy siblings is slow under emulation.
  *
- * With PATCHED, the text the livepatch prints, each reader counts the reads
+ * With PATCHED, the line the livepatch prints, each reader counts the reads
  * that returned /proc/cmdline as it read at the start (the original), the
  * patched text, or anything else, and prints its counts when terminated:
  * "counts: original N patched N other N".
  */
 
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 static volatile sig_atomic_t stop;
 static char original[4096];
-static const char *patched;
+static char *patched;
 
 static void on_sigterm(int sig)
 {
@@ -88,7 +89,10 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 		original[len] = '\0';
-		patched = argv[3];
+		if (asprintf(&patched, "%s\n", argv[3]) < 0) {
+			perror("asprintf");
+			return 1;
+		}
 	}
 	signal(SIGTERM, on_sigterm);
 	n = atol(argv[1]);

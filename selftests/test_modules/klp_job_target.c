@@ -23,7 +23,9 @@
  * of the code ran, and the stale ones: passes whose format came from the
  * other version. In the workqueue form it also counts the items queued,
  * by the target's own code, whichever version ran the pass: every item
- * queued runs one pass, so passes lost or counted twice would show.
+ * queued runs one pass but the last, cancelled when the module goes, so
+ * passes lost or counted twice would show. The final counts are logged
+ * (pr_debug) when the module goes.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -182,6 +184,11 @@ static void klp_job_target_exit(void)
 	else
 		cancel_delayed_work_sync(&job.dwork);
 	debugfs_remove_recursive(debugfs_dir);
+	/* Final counts, for the stress run: the job cannot change them now. */
+	pr_debug("%s: passes: original %ld patched %ld stale %ld, queued %ld\n", mode,
+		 atomic_long_read(&passes[KLP_JOB_ORIGINAL]),
+		 atomic_long_read(&passes[KLP_JOB_PATCHED]),
+		 atomic_long_read(&stale), atomic_long_read(&queued));
 	pr_info("%s: stopped\n", mode);
 }
 
