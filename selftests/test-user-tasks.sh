@@ -5,12 +5,14 @@
 # (NPROC) that keep reading /proc/cmdline, a syscall into the function the
 # livepatch replaces, every one of them switches and the transition
 # completes, in both directions. Like upstream's test-syscall.sh, at ten
-# times its scale; the pending count is shown as it falls.
+# times its scale; the pending count is shown as it falls. Each reads every
+# PERIOD_MS (100; the debug kernel under emulation needs 1000).
 
 . $(dirname $0)/functions.sh
 
 MOD_LIVEPATCH=rust_livepatch
 NPROC=${NPROC:-1000}
+PERIOD_MS=${PERIOD_MS:-100}
 READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
 
 setup_config
@@ -47,7 +49,7 @@ function readers_running() {
 
 start_test "$NPROC user processes in a patched syscall switch"
 
-setsid "$READERS" "$NPROC" 100 > /dev/null &
+setsid "$READERS" "$NPROC" "$PERIOD_MS" > /dev/null &
 READERS_PID=$!
 loop_until readers_running || die "the $NPROC readers did not start"
 trap 'kill -TERM -- -$READERS_PID 2> /dev/null; cleanup' EXIT
