@@ -114,7 +114,11 @@ struct RustLivepatch;
 
 impl kernel::Module for RustLivepatch {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+        // The core does not log every refusal (EBUSY while another patch
+        // is in transition): say why the load fails.
+        PATCH
+            .enable(module)
+            .inspect_err(|e| pr_err!("cannot enable the patch: error {}\n", e.to_errno()))?;
         Ok(RustLivepatch)
     }
 }

@@ -348,8 +348,8 @@ impl Patch {
     ///
     /// The core holds a reference on `module` until the patch is disabled
     /// and freed, so the patch, a static of that module, outlives its use.
-    /// Returns `EBUSY`, with a log line, if called twice or while another
-    /// patch is in transition.
+    /// Returns `EBUSY` if called twice (with a log line) or, from the core,
+    /// while another patch is in transition (the core does not log that).
     pub fn enable(&'static self, module: &'static ThisModule) -> Result {
         if self.used.swap(true, Ordering::AcqRel) {
             pr_warn!("the patch was already enabled once\n");
@@ -369,12 +369,6 @@ impl Patch {
         // (type invariant), with names from `'static` C strings, replacements
         // from `NewFunc` and callbacks from `Callbacks`. It lives as long as
         // `module`, which the core keeps loaded while it uses the patch.
-        let ret = to_result(unsafe { bindings::klp_enable_patch(patch) });
-        // The core refuses a patch while another is in transition without
-        // a word: say why the module load fails.
-        if ret == Err(EBUSY) {
-            pr_warn!("cannot enable the patch while another livepatch is in transition\n");
-        }
-        ret
+        to_result(unsafe { bindings::klp_enable_patch(patch) })
     }
 }

@@ -5,7 +5,8 @@
 # Rust patch's sysfs files that are not a boolean, or that ask for the
 # state it is in, or force without a transition; loading it twice;
 # removing it while enabled; enabling it again once disabled; a second
-# livepatch while one is in transition (EBUSY, logged); and bad
+# livepatch while one is in transition (EBUSY, logged by the Rust sample,
+# as the core does not); and bad
 # klp_job_target parameters, which are also logged. None leaves a module
 # behind.
 
@@ -77,39 +78,46 @@ $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 
 
-# - the kthread form keeps the Rust patch in transition; load a second
-#   livepatch: refused with EBUSY and a log line, nothing left loaded
+# - upstream's busy target holds test_klp_callbacks_demo in transition;
+#   load the Rust sample: refused with EBUSY and its log line, nothing
+#   left loaded
 # - reverse the first transition; unload
 
 start_test "a second patch while one is in transition is refused"
 
-load_mod $MOD_TARGET mode=kthread
-pid=$(job_status pid)
-load_lp_nowait $MOD_LIVEPATCH
-wait_pending "$pid"
-load_failing_mod test_klp_livepatch
-[[ ! -e /sys/module/test_klp_livepatch ]] || die "test_klp_livepatch loaded"
-disable_lp $MOD_LIVEPATCH
-unload_lp $MOD_LIVEPATCH
-unload_mod $MOD_TARGET
+load_mod test_klp_callbacks_busy block_transition=Y
+load_lp_nowait test_klp_callbacks_demo
+loop_until 'grep -q "^1$" $SYSFS_KLP_DIR/test_klp_callbacks_demo/transition' ||
+	die "failed to stall the transition"
+load_failing_mod $MOD_LIVEPATCH
+[[ ! -e /sys/module/$MOD_LIVEPATCH ]] || die "$MOD_LIVEPATCH loaded"
+disable_lp test_klp_callbacks_demo
+unload_lp test_klp_callbacks_demo
+unload_mod test_klp_callbacks_busy
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
+check_result "% insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y
+test_klp_callbacks_busy: test_klp_callbacks_busy_init
+test_klp_callbacks_busy: busymod_work_func enter
+% insmod test_modules/test_klp_callbacks_demo.ko
+livepatch: enabling patch 'test_klp_callbacks_demo'
+livepatch: 'test_klp_callbacks_demo': initializing patching transition
+test_klp_callbacks_demo: pre_patch_callback: vmlinux
+test_klp_callbacks_demo: pre_patch_callback: test_klp_callbacks_busy -> [MODULE_STATE_LIVE] Normal state
+livepatch: 'test_klp_callbacks_demo': starting patching transition
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-% insmod test_modules/test_klp_livepatch.ko
-test_klp_livepatch: cannot enable the patch while another livepatch is in transition
-insmod: ERROR: could not insert module test_modules/test_klp_livepatch.ko: Device or resource busy
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': reversing transition from patching to unpatching
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
-% rmmod $MOD_LIVEPATCH
-% rmmod $MOD_TARGET
-$MOD_TARGET: kthread: stopped"
+$MOD_LIVEPATCH: cannot enable the patch: error -16
+insmod: ERROR: could not insert module test_modules/$MOD_LIVEPATCH.ko: Device or resource busy
+% echo 0 > $SYSFS_KLP_DIR/test_klp_callbacks_demo/enabled
+livepatch: 'test_klp_callbacks_demo': reversing transition from patching to unpatching
+livepatch: 'test_klp_callbacks_demo': starting unpatching transition
+livepatch: 'test_klp_callbacks_demo': completing unpatching transition
+test_klp_callbacks_demo: post_unpatch_callback: vmlinux
+test_klp_callbacks_demo: post_unpatch_callback: test_klp_callbacks_busy -> [MODULE_STATE_LIVE] Normal state
+livepatch: 'test_klp_callbacks_demo': unpatching complete
+% rmmod test_klp_callbacks_demo
+% rmmod test_klp_callbacks_busy
+test_klp_callbacks_busy: busymod_work_func exit
+test_klp_callbacks_busy: test_klp_callbacks_busy_exit"
 
 
 # - load klp_job_target with an unknown mode, then an out of range
