@@ -66,7 +66,7 @@ def main():
         f"`{os.path.basename(kdir)}` (tinyconfig + `scripts/test-kernel.config` + "
         f"`selftests/config`), in a 2-CPU virtme-ng VM under **{accel}**. "
         + ("Under TCG every instruction is emulated: read the ratios, not the "
-           "absolute times." if accel == "TCG" else ""),
+           "absolute times." if accel.startswith("TCG") else ""),
         "",
         "## Cost of one call of the patched function",
         "",
