@@ -18,6 +18,7 @@ TREPS=${TREPS:-3}
 TASKS=${TASKS:-0 100 1000 10000}
 LIMIT=${LIMIT:-60}
 FORM_LIMIT=${FORM_LIMIT:-30}
+PATCHES=${PATCHES:-c rust}	# the order of the transition measurements
 
 declare -A KO=(
 	[c]="$KDIR/samples/livepatch/livepatch-sample.ko"
@@ -116,7 +117,7 @@ echo "# transition latency: median of $TREPS, limit $LIMIT s each"
 for load in sleeping busy; do
 	period=$([ "$load" = busy ] && echo 10 || echo 1000000)
 	for n in $TASKS; do
-		for p in c rust; do
+		for p in $PATCHES; do
 			readers "$n" "$period"
 			patch=() unpatch=()
 			for ((r = 0; r < TREPS; r++)); do

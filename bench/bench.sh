@@ -6,8 +6,8 @@
 # transitions scale with the number of tasks. Not a test: it prints numbers
 # and writes them to docs/benchmarks.md and docs/benchmarks.png.
 #
-# READS, REPS, TREPS, TASKS, LIMIT, FORM_LIMIT tune the guest's measurements (see
-# bench-guest.sh); VM_MEMORY (4G) must hold the largest TASKS.
+# READS, REPS, TREPS, TASKS, LIMIT, FORM_LIMIT, PATCHES tune the guest's
+# measurements (see bench-guest.sh); VM_MEMORY (4G) must hold the largest TASKS.
 
 set -e -o pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -28,7 +28,7 @@ say "Step 4/4: measuring in a VM (TASKS=${TASKS:-0 100 1000 10000}; can take 20 
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \
-	"READS='${READS:-}' REPS='${REPS:-}' TREPS='${TREPS:-}' TASKS='${TASKS:-}' LIMIT='${LIMIT:-}' FORM_LIMIT='${FORM_LIMIT:-}' \
+	"READS='${READS:-}' REPS='${REPS:-}' TREPS='${TREPS:-}' TASKS='${TASKS:-}' LIMIT='${LIMIT:-}' FORM_LIMIT='${FORM_LIMIT:-}' PATCHES='${PATCHES:-}' \
 	 '$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log"
 
 "$RLP_CACHE/venv/bin/python3" "$RLP_TOP/bench/report.py" "$log" "$KDIR" \
