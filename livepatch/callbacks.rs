@@ -131,6 +131,21 @@ impl PatchedObject {
     }
 }
 
+/// What upstream's callback tests and samples print for an object:
+/// `vmlinux`, or `<module> -> <state>`.
+impl kernel::fmt::Display for PatchedObject {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        match self.module() {
+            Some(module) => {
+                kernel::fmt::Display::fmt(module.name(), f)?;
+                f.write_str(" -> ")?;
+                kernel::fmt::Display::fmt(&module.state(), f)
+            }
+            None => f.write_str("vmlinux"),
+        }
+    }
+}
+
 /// A loaded module, seen from a callback (C: `struct module`).
 #[repr(transparent)]
 pub struct LoadedModule(Opaque<kernel::bindings::module>);

@@ -87,35 +87,28 @@ module_param_int! {
     description: "pre_patch_ret (default=0)",
 }
 
-fn callback_info(callback: &str, obj: &PatchedObject) {
-    match obj.module() {
-        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
-        None => pr_info!("{callback}: vmlinux\n"),
-    }
-}
-
 struct Demo;
 
 impl Callbacks for Demo {
     /// Executed on object patching (ie, patch enablement).
     fn pre_patch(obj: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", obj);
+        pr_info!("pre_patch_callback: {obj}\n");
         to_result(PRE_PATCH_RET.get())
     }
 
     /// Executed on object patching (ie, patch enablement).
     fn post_patch(obj: &PatchedObject) {
-        callback_info("post_patch_callback", obj);
+        pr_info!("post_patch_callback: {obj}\n");
     }
 
     /// Executed on object unpatching (ie, patch disablement).
     fn pre_unpatch(obj: &PatchedObject) {
-        callback_info("pre_unpatch_callback", obj);
+        pr_info!("pre_unpatch_callback: {obj}\n");
     }
 
     /// Executed on object unpatching (ie, patch disablement).
     fn post_unpatch(obj: &PatchedObject) {
-        callback_info("post_unpatch_callback", obj);
+        pr_info!("post_unpatch_callback: {obj}\n");
     }
 }
 

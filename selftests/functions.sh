@@ -31,6 +31,24 @@ livepatch: '$1': completing patching transition
 livepatch: '$1': patching complete"
 }
 
+# patching_start_log(mod) - the log of loading mod up to a patching
+#	transition that does not complete on its own, for check_result
+function patching_start_log() {
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+livepatch: '$1': starting patching transition"
+}
+
+# reversal_log(mod) - the log of disabling mod while its patching
+#	transition is blocked, and of the reversal that completes
+function reversal_log() {
+	echo "% echo 0 > $SYSFS_KLP_DIR/$1/enabled
+livepatch: '$1': reversing transition from patching to unpatching
+livepatch: '$1': starting unpatching transition
+livepatch: '$1': completing unpatching transition
+livepatch: '$1': unpatching complete"
+}
+
 # unpatching_log(mod) - the log of disabling mod and the unpatching
 #	transition that follows and completes on its own, for check_result
 function unpatching_log() {

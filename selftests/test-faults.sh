@@ -53,9 +53,7 @@ unload_lp $MOD_LIVEPATCH
 check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
 $MOD_TARGET: kthread: running the job every 20 ms
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
+$(patching_start_log $MOD_LIVEPATCH)
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped
 livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
@@ -111,9 +109,7 @@ unload_lp $MOD_LIVEPATCH
 check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
 $MOD_TARGET: kthread: running the job every 20 ms
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
+$(patching_start_log $MOD_LIVEPATCH)
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped
 livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
@@ -157,14 +153,8 @@ unload_lp $MOD_LIVEPATCH
 check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
 $MOD_TARGET: kthread: running the job every 20 ms
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': reversing transition from patching to unpatching
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
+$(patching_start_log $MOD_LIVEPATCH)
+$(reversal_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped

@@ -43,9 +43,7 @@ unload_mod $MOD_TARGET
 check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
 $MOD_TARGET: kthread: running the job every 20 ms
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
+$(patching_start_log $MOD_LIVEPATCH)
 % echo 1 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LIVEPATCH': completing patching transition

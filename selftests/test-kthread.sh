@@ -51,15 +51,9 @@ unload_mod $MOD_TARGET
 check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
 $MOD_TARGET: kthread: running the job every 20 ms
 % insmod test_modules/$MOD_LIVEPATCH.ko
-livepatch: enabling patch '$MOD_LIVEPATCH'
-livepatch: '$MOD_LIVEPATCH': initializing patching transition
-livepatch: '$MOD_LIVEPATCH': starting patching transition
+$(patching_start_log $MOD_LIVEPATCH)
 livepatch: signaling remaining tasks
-% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled
-livepatch: '$MOD_LIVEPATCH': reversing transition from patching to unpatching
-livepatch: '$MOD_LIVEPATCH': starting unpatching transition
-livepatch: '$MOD_LIVEPATCH': completing unpatching transition
-livepatch: '$MOD_LIVEPATCH': unpatching complete
+$(reversal_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH
 % rmmod $MOD_TARGET
 $MOD_TARGET: kthread: stopped"

@@ -47,31 +47,24 @@ module_param_int! {
     description: "pre_patch_ret (default=0)",
 }
 
-fn callback_info(callback: &str, obj: &PatchedObject) {
-    match obj.module() {
-        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
-        None => pr_info!("{callback}: vmlinux\n"),
-    }
-}
-
 struct Demo;
 
 impl Callbacks for Demo {
     fn pre_patch(obj: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", obj);
+        pr_info!("pre_patch_callback: {obj}\n");
         to_result(PRE_PATCH_RET.get())
     }
 
     fn post_patch(obj: &PatchedObject) {
-        callback_info("post_patch_callback", obj);
+        pr_info!("post_patch_callback: {obj}\n");
     }
 
     fn pre_unpatch(obj: &PatchedObject) {
-        callback_info("pre_unpatch_callback", obj);
+        pr_info!("pre_unpatch_callback: {obj}\n");
     }
 
     fn post_unpatch(obj: &PatchedObject) {
-        callback_info("post_unpatch_callback", obj);
+        pr_info!("post_unpatch_callback: {obj}\n");
     }
 }
 

@@ -41,31 +41,24 @@ module_param_int! {
     description: "replace (default=0)",
 }
 
-fn callback_info(callback: &str, obj: &PatchedObject) {
-    match obj.module() {
-        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
-        None => pr_info!("{callback}: vmlinux\n"),
-    }
-}
-
 struct Demo2;
 
 impl Callbacks for Demo2 {
     fn pre_patch(obj: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", obj);
+        pr_info!("pre_patch_callback: {obj}\n");
         Ok(())
     }
 
     fn post_patch(obj: &PatchedObject) {
-        callback_info("post_patch_callback", obj);
+        pr_info!("post_patch_callback: {obj}\n");
     }
 
     fn pre_unpatch(obj: &PatchedObject) {
-        callback_info("pre_unpatch_callback", obj);
+        pr_info!("pre_unpatch_callback: {obj}\n");
     }
 
     fn post_unpatch(obj: &PatchedObject) {
-        callback_info("post_unpatch_callback", obj);
+        pr_info!("post_unpatch_callback: {obj}\n");
     }
 }
 

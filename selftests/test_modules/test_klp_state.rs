@@ -42,13 +42,6 @@ const CONSOLE_LOGLEVEL_STATE: u64 = 1;
 // Version 1 does not support migration.
 const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 1;
 
-fn callback_info(callback: &str, obj: &PatchedObject) {
-    match obj.module() {
-        Some(module) => pr_info!("{callback}: {} -> {}\n", module.name(), module.state()),
-        None => pr_info!("{callback}: vmlinux\n"),
-    }
-}
-
 fn loglevel_state() -> Result<&'static State<i32>> {
     STATES.get(CONSOLE_LOGLEVEL_STATE).ok_or(EINVAL)
 }
@@ -85,23 +78,23 @@ struct LoglevelFix;
 
 impl Callbacks for LoglevelFix {
     fn pre_patch(obj: &PatchedObject) -> Result {
-        callback_info("pre_patch_callback", obj);
+        pr_info!("pre_patch_callback: {obj}\n");
         allocate_loglevel_state(obj)
     }
 
     // The other callbacks cannot fail: like C, they skip what cannot be done.
     fn post_patch(obj: &PatchedObject) {
-        callback_info("post_patch_callback", obj);
+        pr_info!("post_patch_callback: {obj}\n");
         let _ = fix_console_loglevel(obj);
     }
 
     fn pre_unpatch(obj: &PatchedObject) {
-        callback_info("pre_unpatch_callback", obj);
+        pr_info!("pre_unpatch_callback: {obj}\n");
         let _ = restore_console_loglevel(obj);
     }
 
     fn post_unpatch(obj: &PatchedObject) {
-        callback_info("post_unpatch_callback", obj);
+        pr_info!("post_unpatch_callback: {obj}\n");
         let _ = free_loglevel_state(obj);
     }
 }
