@@ -33,5 +33,7 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak
+	echo "kmemleak: $(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)" \
+		"suspected leaks after the tests"
 fi
 exit $rc
