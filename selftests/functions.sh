@@ -31,14 +31,6 @@ livepatch: '$1': completing patching transition
 livepatch: '$1': patching complete"
 }
 
-# patching_start_log(mod) - the log of loading mod up to a patching
-#	transition that does not complete on its own, for check_result
-function patching_start_log() {
-	echo "livepatch: enabling patch '$1'
-livepatch: '$1': initializing patching transition
-livepatch: '$1': starting patching transition"
-}
-
 # reversal_log(mod) - the log of disabling mod while its patching
 #	transition is blocked, and of the reversal that completes
 function reversal_log() {
@@ -137,6 +129,27 @@ function check_job() {
 function wait_pending() {
 	loop_until "[[ \"\$($KLP_STATUS -p | xargs)\" == \"$*\" ]]" ||
 		die "the transition waits for '$($KLP_STATUS -p | xargs)', expected '$*'"
+}
+
+# block_patching(mod) - load the job's kthread form, then livepatch mod,
+#	and wait until the transition waits for the kthread only; pid is
+#	the kthread's
+function block_patching() {
+	load_mod $MOD_TARGET mode=kthread
+	pid=$(job_status pid)
+	load_lp_nowait "$1"
+	wait_pending "$pid"
+}
+
+# blocked_patching_log(mod) - the log of block_patching(mod), for
+#	check_result
+function blocked_patching_log() {
+	echo "% insmod test_modules/$MOD_TARGET.ko mode=kthread
+$MOD_TARGET: kthread: running the job every 20 ms
+% insmod test_modules/$1.ko
+livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+livepatch: '$1': starting patching transition"
 }
 
 # wait_dmesg(text) - wait until the kernel log has a line with text since

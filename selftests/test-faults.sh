@@ -24,6 +24,16 @@ function readers_stopped() {
 	[[ $(ps -o stat= --ppid "$READERS_PID" | grep -c '^T') -eq "$1" ]]
 }
 
+# unblocking_rmmod_log() - the log of removing the target whose kthread
+#	blocks the patching transition, which then completes
+function unblocking_rmmod_log() {
+	echo "% rmmod $MOD_TARGET
+$MOD_TARGET: kthread: stopped
+livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
+livepatch: '$MOD_LIVEPATCH': completing patching transition
+livepatch: '$MOD_LIVEPATCH': patching complete"
+}
+
 
 # - the kthread form blocks the patching transition; remove the target:
 #   its kthread stops, the core reverts the patch on the module, and the
@@ -33,10 +43,7 @@ function readers_stopped() {
 
 start_test "removing the target module during and after a transition"
 
-load_mod $MOD_TARGET mode=kthread
-pid=$(job_status pid)
-load_lp_nowait $MOD_LIVEPATCH
-wait_pending "$pid"
+block_patching $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 wait_transition $MOD_LIVEPATCH
 check_sysfs_value "$MOD_LIVEPATCH" "enabled" "1"
@@ -50,15 +57,8 @@ check_cmdline "$MOD_LIVEPATCH: this has been live patched"
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
-% insmod test_modules/$MOD_LIVEPATCH.ko
-$(patching_start_log $MOD_LIVEPATCH)
-% rmmod $MOD_TARGET
-$MOD_TARGET: kthread: stopped
-livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
+check_result "$(blocked_patching_log $MOD_LIVEPATCH)
+$(unblocking_rmmod_log)
 % insmod test_modules/$MOD_TARGET.ko mode=workqueue
 livepatch: applying patch '$MOD_LIVEPATCH' to loading module '$MOD_TARGET'
 $MOD_TARGET: workqueue: running the job every 20 ms
@@ -106,15 +106,8 @@ wait $READERS_PID 2> /dev/null
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
-% insmod test_modules/$MOD_LIVEPATCH.ko
-$(patching_start_log $MOD_LIVEPATCH)
-% rmmod $MOD_TARGET
-$MOD_TARGET: kthread: stopped
-livepatch: reverting patch '$MOD_LIVEPATCH' on unloading module '$MOD_TARGET'
-livepatch: '$MOD_LIVEPATCH': completing patching transition
-livepatch: '$MOD_LIVEPATCH': patching complete
+check_result "$(blocked_patching_log $MOD_LIVEPATCH)
+$(unblocking_rmmod_log)
 $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 
@@ -130,10 +123,7 @@ start_test "CPU hotplug during and before a transition"
 
 [[ -w $CPU1 ]] || skip "CPU 1 cannot be taken offline ($CPU1): no CPU hotplug"
 
-load_mod $MOD_TARGET mode=kthread
-pid=$(job_status pid)
-load_lp_nowait $MOD_LIVEPATCH
-wait_pending "$pid"
+block_patching $MOD_LIVEPATCH
 echo 0 > $CPU1
 echo 1 > $CPU1
 check_sysfs_value "$MOD_LIVEPATCH" "transition" "1"
@@ -150,10 +140,7 @@ echo 1 > $CPU1
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
-% insmod test_modules/$MOD_LIVEPATCH.ko
-$(patching_start_log $MOD_LIVEPATCH)
+check_result "$(blocked_patching_log $MOD_LIVEPATCH)
 $(reversal_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH
 % rmmod $MOD_TARGET

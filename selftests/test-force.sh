@@ -24,10 +24,7 @@ setup_config
 
 start_test "forced patching: the kthread stays on old code"
 
-load_mod $MOD_TARGET mode=kthread
-pid=$(job_status pid)
-load_lp_nowait $MOD_LIVEPATCH
-wait_pending "$pid"
+block_patching $MOD_LIVEPATCH
 
 log "% echo 1 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/force"
 echo 1 > "$SYSFS_KLP_DIR/$MOD_LIVEPATCH/force"
@@ -40,10 +37,7 @@ disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
-% insmod test_modules/$MOD_LIVEPATCH.ko
-$(patching_start_log $MOD_LIVEPATCH)
+check_result "$(blocked_patching_log $MOD_LIVEPATCH)
 % echo 1 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LIVEPATCH': completing patching transition

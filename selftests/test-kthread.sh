@@ -48,10 +48,7 @@ check_job patched -eq 0
 unload_lp $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 
-check_result "% insmod test_modules/$MOD_TARGET.ko mode=kthread
-$MOD_TARGET: kthread: running the job every 20 ms
-% insmod test_modules/$MOD_LIVEPATCH.ko
-$(patching_start_log $MOD_LIVEPATCH)
+check_result "$(blocked_patching_log $MOD_LIVEPATCH)
 livepatch: signaling remaining tasks
 $(reversal_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH
