@@ -182,6 +182,24 @@ pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
     }
 }
 
+/// Emits the `.modinfo` entries that `modinfo` reads for the parameter
+/// `name` of type `ptype` (C: the `__MODULE_PARM_TYPE()` of `module_param()`,
+/// and `MODULE_PARM_DESC()`).
+macro_rules! modinfo_parm {
+    ($name:ident, $ptype:literal, $desc:literal) => {
+        const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":", $ptype, "\0");
+        #[link_section = ".modinfo"]
+        #[used(compiler)]
+        static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] = $crate::livepatch::param::modinfo(PARMTYPE);
+
+        const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+        #[link_section = ".modinfo"]
+        #[used(compiler)]
+        static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+    };
+}
+pub(crate) use modinfo_parm;
+
 /// Declares the module parameter `name` that sets `value`, an [`IntParam`]
 /// static, with sysfs mode `perm`
 /// (C: `module_param(name, int, perm)` and `MODULE_PARM_DESC`).
@@ -213,17 +231,7 @@ macro_rules! module_param_int {
                     $perm,
                 );
 
-            // Read by `modinfo`, in the form it expects.
-            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":int\0");
-            #[link_section = ".modinfo"]
-            #[used(compiler)]
-            static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] =
-                $crate::livepatch::param::modinfo(PARMTYPE);
-
-            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
-            #[link_section = ".modinfo"]
-            #[used(compiler)]
-            static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+            $crate::livepatch::param::modinfo_parm!($name, "int", $desc);
         };
     };
 }
@@ -253,17 +261,7 @@ macro_rules! module_param_array {
                     &ARRAY,
                 );
 
-            // Read by `modinfo`, in the form it expects.
-            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":array of int\0");
-            #[link_section = ".modinfo"]
-            #[used(compiler)]
-            static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] =
-                $crate::livepatch::param::modinfo(PARMTYPE);
-
-            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
-            #[link_section = ".modinfo"]
-            #[used(compiler)]
-            static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+            $crate::livepatch::param::modinfo_parm!($name, "array of int", $desc);
         };
     };
 }
