@@ -8,7 +8,8 @@
  *
  * With PATCHED, the line the livepatch prints, each reader counts the reads
  * that returned /proc/cmdline as it read at the start (the original), the
- * patched text, or anything else, and prints its counts when terminated:
+ * patched text, or anything else, prints "patched: <pid>" at its first
+ * patched read, and prints its counts when terminated:
  * "counts: original N patched N other N".
  */
 
@@ -29,6 +30,16 @@ static char *patched;
 static void on_sigterm(int sig)
 {
 	stop = 1;
+}
+
+/* One write per line: lines of many readers do not interleave. */
+static void announce_patched(void)
+{
+	char line[32];
+	int len = snprintf(line, sizeof(line), "patched: %d\n", getpid());
+
+	if (write(STDOUT_FILENO, line, len) != len)
+		_exit(1);
 }
 
 static void reader(int start, long period_ms)
@@ -53,8 +64,10 @@ static void reader(int start, long period_ms)
 		buf[len] = '\0';
 		if (!strcmp(buf, original))
 			n_original++;
-		else if (patched && !strcmp(buf, patched))
-			n_patched++;
+		else if (patched && !strcmp(buf, patched)) {
+			if (!n_patched++)
+				announce_patched();
+		}
 		else
 			n_other++;
 		nanosleep(&period, NULL);

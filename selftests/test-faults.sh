@@ -15,6 +15,8 @@ MOD_LIVEPATCH=rust_livepatch
 NPROC=100
 READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
 CPU1=/sys/devices/system/cpu/cpu1/online
+PATCHED="$MOD_LIVEPATCH: this has been live patched"
+READERS_OUT=/tmp/klp_cmdline_readers.out
 
 setup_config
 
@@ -22,6 +24,12 @@ setup_config
 #	stopped (ps(1) state T)
 function readers_stopped() {
 	[[ $(ps -o stat= --ppid "$READERS_PID" | grep -c '^T') -eq "$1" ]]
+}
+
+# set_cpu1(state) - take CPU 1 offline (0) or bring it online (1)
+function set_cpu1() {
+	echo "$1" > $CPU1 && [[ $(cat $CPU1) == "$1" ]] ||
+		die "cannot set CPU 1 online=$1"
 }
 
 # unblocking_rmmod_log() - the log of removing the target whose kthread
@@ -47,13 +55,13 @@ block_patching $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 wait_transition $MOD_LIVEPATCH
 check_sysfs_value "$MOD_LIVEPATCH" "enabled" "1"
-check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+check_cmdline "$PATCHED"
 
 load_mod $MOD_TARGET mode=workqueue
 wait_passes patched 5
 unload_mod $MOD_TARGET
 check_sysfs_value "$MOD_LIVEPATCH" "transition" "0"
-check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+check_cmdline "$PATCHED"
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
@@ -80,9 +88,9 @@ start_test "$NPROC user tasks stopped by SIGSTOP switch, and run patched code wh
 
 load_mod $MOD_TARGET mode=kthread
 pid=$(job_status pid)
-setsid "$READERS" "$NPROC" 100 > /dev/null &
+setsid "$READERS" "$NPROC" 100 "$PATCHED" > "$READERS_OUT" &
 READERS_PID=$!
-trap 'kill -KILL -- -$READERS_PID 2> /dev/null; cleanup' EXIT
+trap 'kill -KILL -- -$READERS_PID 2> /dev/null; cleanup' EXIT INT TERM HUP
 loop_until '[[ $(pgrep -c -P $READERS_PID) -eq $NPROC ]]' ||
 	die "the $NPROC readers did not start"
 kill -STOP -- -$READERS_PID
@@ -98,11 +106,15 @@ readers_stopped $NPROC || die "a reader ran while stopped"
 unload_mod $MOD_TARGET
 wait_transition $MOD_LIVEPATCH
 
+[[ $(grep -c '^patched:' "$READERS_OUT") -eq 0 ]] ||
+	die "a reader read the patched text while stopped"
 kill -CONT -- -$READERS_PID
-loop_until 'readers_stopped 0' || die "the readers did not run again"
-check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+loop_until "[[ \$(grep -c '^patched:' $READERS_OUT) -eq $NPROC ]]" ||
+	die "$(grep -c '^patched:' "$READERS_OUT") of $NPROC continued readers read the patched text"
 kill -TERM -- -$READERS_PID
 wait $READERS_PID 2> /dev/null
+[[ $(awk '$1 == "counts:" && $7 == 0' "$READERS_OUT" | wc -l) -eq $NPROC ]] ||
+	die "a reader read text other than the original or the patched one"
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
@@ -123,19 +135,20 @@ start_test "CPU hotplug during and before a transition"
 
 [[ -w $CPU1 ]] || skip "CPU 1 cannot be taken offline ($CPU1): no CPU hotplug"
 
+trap 'echo 1 > $CPU1 2> /dev/null; cleanup' EXIT INT TERM HUP
 block_patching $MOD_LIVEPATCH
-echo 0 > $CPU1
-echo 1 > $CPU1
+set_cpu1 0
+set_cpu1 1
 check_sysfs_value "$MOD_LIVEPATCH" "transition" "1"
 wait_pending "$pid"
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 
-echo 0 > $CPU1
+set_cpu1 0
 load_lp $MOD_LIVEPATCH
-echo 1 > $CPU1
-[[ $(taskset -c 1 cat /proc/cmdline) == "$MOD_LIVEPATCH: this has been live patched" ]] ||
+set_cpu1 1
+[[ $(taskset -c 1 cat /proc/cmdline) == "$PATCHED" ]] ||
 	die "a task on CPU 1 does not run the patched code"
 disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH

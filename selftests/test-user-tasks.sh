@@ -14,13 +14,15 @@ MOD_LIVEPATCH=rust_livepatch
 NPROC=${NPROC:-1000}
 PERIOD_MS=${PERIOD_MS:-100}
 READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
+READERS_OUT=/tmp/klp_cmdline_readers.out
+PATCHED="$MOD_LIVEPATCH: this has been live patched"
 
 setup_config
 
 # transition_over(mod) - mod's transition is over (or mod is gone: it
 #	was unpatched)
 function transition_over() {
-	[[ ! -e "$SYSFS_KLP_DIR/$1" ]] || grep -q '^0$' "$SYSFS_KLP_DIR/$1/transition"
+	[[ ! -e "$SYSFS_KLP_DIR/$1" ]] || grep -q '^0$' "$SYSFS_KLP_DIR/$1/transition" 2> /dev/null
 }
 
 # watch_pending(mod) - wait for mod's transition to end, adding the number
@@ -45,14 +47,15 @@ function readers_running() {
 
 
 # - start NPROC readers, load the livepatch, watch every task switch
-# - the readers read the patched text; disable, watch them switch back
+# - every reader reads the patched text; disable, watch them switch back;
+#   no reader ever read anything but the original or the patched text
 
 start_test "$NPROC user processes in a patched syscall switch"
 
-setsid "$READERS" "$NPROC" "$PERIOD_MS" > /dev/null &
+setsid "$READERS" "$NPROC" "$PERIOD_MS" "$PATCHED" > "$READERS_OUT" &
 READERS_PID=$!
+trap 'kill -TERM -- -$READERS_PID 2> /dev/null; cleanup' EXIT INT TERM HUP
 loop_until readers_running || die "the $NPROC readers did not start"
-trap 'kill -TERM -- -$READERS_PID 2> /dev/null; cleanup' EXIT
 
 PENDING=""
 start=${EPOCHREALTIME/./}
@@ -60,7 +63,8 @@ load_lp_nowait $MOD_LIVEPATCH
 watch_pending $MOD_LIVEPATCH
 patch_ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
 patch_pending=$PENDING
-check_cmdline "$MOD_LIVEPATCH: this has been live patched"
+loop_until "[[ \$(grep -c '^patched:' $READERS_OUT) -eq $NPROC ]]" ||
+	die "$(grep -c '^patched:' "$READERS_OUT") of $NPROC readers read the patched text"
 readers_running || die "readers died while patched"
 
 PENDING=""
@@ -75,6 +79,8 @@ loop_until '[[ ! -e "$SYSFS_KLP_DIR/$MOD_LIVEPATCH" ]]' ||
 readers_running || die "readers died while unpatching"
 kill -TERM -- -$READERS_PID
 wait $READERS_PID 2> /dev/null
+[[ $(awk '$1 == "counts:" && $7 == 0' "$READERS_OUT" | wc -l) -eq $NPROC ]] ||
+	die "a reader read text other than the original or the patched one"
 unload_lp $MOD_LIVEPATCH
 
 check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
