@@ -41,7 +41,8 @@ wait_for() {
 enable() {
 	local start
 	start=$(now_ms)
-	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; echo -; return; }
+	# $$ is the script's pid in a $(...) subshell too: the bench stops.
+	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; kill $$; exit 1; }
 	if wait_for "grep -qx 0 $KLP/${NAME[$1]}/transition 2>/dev/null"; then
 		echo $(($(now_ms) - start))
 	else

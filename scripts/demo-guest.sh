@@ -47,18 +47,29 @@ watch_transition() {
 	printf '  %6s s  unpatched, %s removed\n' "$TOOK" "$KLP"
 }
 
+# more_passes FIELD N: wait (at most 10 s) until the job has run N more
+# passes of the FIELD version (original or patched).
+more_passes() {
+	local want i
+	want=$(($(awk -v f="$1:" '$1 == f { print $2 }' $JOB) + $2))
+	for ((i = 0; i < 100; i++)); do
+		[ "$(awk -v f="$1:" '$1 == f { print $2 }' $JOB)" -ge "$want" ] && return
+		sleep 0.1
+	done
+}
+
 job() { echo "  job: $(grep -E '^(original|patched|stale):' $JOB | xargs)"; }
 
 # try_form MODE SECS: patch the job in MODE, watch at most SECS, show the
 # job's passes; reverse a stalled transition; clean up.
 try_form() {
 	run insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$1
-	sleep 1		# let the job run a few original passes to compare with
+	more_passes original 5	# to compare with
 	job
 	run insmod "$TOP/rust_livepatch.ko"
 	if watch_transition "$2"; then
 		SUMMARY+=$(printf '\n  %-10s patching complete in %s s' "$1" "$TOOK")
-		sleep 1
+		more_passes patched 5
 		job
 		SUMMARY+=", $(grep '^stale:' $JOB | xargs) passes"
 		run "echo 0 > $KLP/enabled"

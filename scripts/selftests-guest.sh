@@ -33,7 +33,8 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak
-	echo "kmemleak: $(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)" \
-		"suspected leaks after the tests"
+	leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)
+	echo "kmemleak: $leaks suspected leaks after the tests"
+	[ "$leaks" -eq 0 ] || rc=1
 fi
 exit $rc

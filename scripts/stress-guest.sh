@@ -34,9 +34,10 @@ wait_for "[ \$(pgrep -c -P $readers) -eq $TASKS ]" 300 ||
 	{ echo "the $TASKS readers did not start"; exit 1; }
 
 start=$SECONDS
-cycles=0 transitions=0 late=0
+cycles=0 transitions=0 late=0 stopped=
 while [ "$cycles" -lt "$CYCLES" ] && [ $((SECONDS - start)) -lt "$TIME" ]; do
-	insmod "$MODS/rust_livepatch.ko" || break
+	insmod "$MODS/rust_livepatch.ko" ||
+		{ stopped="cycle $((cycles + 1)): insmod failed"; break; }
 	if wait_for "grep -q '^0$' $KLP/transition" "$LIMIT"; then
 		transitions=$((transitions + 1))
 	else
@@ -51,7 +52,8 @@ while [ "$cycles" -lt "$CYCLES" ] && [ $((SECONDS - start)) -lt "$TIME" ]; do
 		late=$((late + 1))
 		break
 	fi
-	rmmod rust_livepatch || break
+	rmmod rust_livepatch ||
+		{ stopped="cycle $((cycles + 1)): rmmod failed"; break; }
 	cycles=$((cycles + 1))
 	[ $((cycles % 10)) -eq 0 ] && echo "  $cycles cycles, $((SECONDS - start)) s"
 done
@@ -84,9 +86,10 @@ echo "  readers: $r_lines of $TASKS reported $((r_orig + r_patched + r_other)) r
 echo "  job: $((original + patched)) passes: $original original, $patched patched ($stale stale);" \
 	"$queued items queued, $unrun not run (1: the one cancelled at the end)"
 echo "  kmemleak: $leaks suspected leaks"
+[ -z "$stopped" ] || echo "  stopped early: $stopped"
 
 ok=1
-[ "$cycles" -gt 0 ] && [ "$late" -eq 0 ] || ok=0
+[ "$cycles" -gt 0 ] && [ "$late" -eq 0 ] && [ -z "$stopped" ] || ok=0
 [ "$r_lines" -eq "$TASKS" ] && [ "$r_other" -eq 0 ] || ok=0
 [ "$unrun" -eq 1 ] || ok=0
 [ "$leaks" -eq 0 ] || ok=0

@@ -27,6 +27,8 @@ cd "$run" || exit 1
 script=$upstream/$scenario
 case=${inapplicable[$scenario]}
 if [ -n "$case" ]; then
+	grep -qxF "start_test \"$case\"" "$script" ||
+		{ echo "ERROR: no case '$case' in $script to skip"; exit 1; }
 	# From that case's start_test up to the next case's comment block.
 	awk -v c="start_test \"$case\"" '
 		$0 == c { skip = 1; next }
@@ -41,13 +43,11 @@ ret=$?
 # Upstream's scripts stop at a failed case with its modules loaded: unload
 # them, so that the next scenario starts from a clean kernel.
 if [ "$ret" -ne 0 ]; then
-	for enabled in /sys/kernel/livepatch/test_klp_*/enabled; do
+	. "$upstream/functions.sh"
+	for enabled in "$SYSFS_KLP_DIR"/test_klp_*/enabled; do
 		[ -e "$enabled" ] && echo 0 > "$enabled"
 	done
-	for i in $(seq 1 100); do
-		[ -z "$(ls /sys/kernel/livepatch)" ] && break
-		sleep 0.1
-	done
+	loop_until '[ -z "$(ls $SYSFS_KLP_DIR)" ]'
 	for mod in $(lsmod | awk '$1 ~ /^test_klp_/ { print $1 }'); do
 		rmmod "$mod" || echo "# could not unload $mod"
 	done
