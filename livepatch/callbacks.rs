@@ -9,6 +9,7 @@
 
 use super::bindings;
 use kernel::{
+    error::from_result,
     ffi,
     prelude::*,
     types::Opaque, //
@@ -23,7 +24,7 @@ use kernel::{
 ///
 /// impl Callbacks for Announce {
 ///     fn post_patch(obj: &PatchedObject) {
-///         pr_info!("{} patched\n", obj.name().unwrap_or(c"vmlinux"));
+///         pr_info!("{obj} patched\n");
 ///     }
 /// }
 ///
@@ -65,10 +66,7 @@ extern "C" fn pre_patch<C: Callbacks>(obj: *mut bindings::klp_object) -> ffi::c_
     // SAFETY: the core calls callbacks with one of its objects, alive and
     // under `klp_mutex` for the whole call.
     let obj = unsafe { PatchedObject::from_raw(obj) };
-    match C::pre_patch(obj) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| C::pre_patch(obj).map(|()| 0))
 }
 
 extern "C" fn post_patch<C: Callbacks>(obj: *mut bindings::klp_object) {
@@ -94,8 +92,8 @@ extern "C" fn post_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
 ///
 /// # Invariants
 ///
-/// Wraps a `klp_object` of an enabled or enabling patch, and is only
-/// borrowed for the duration of a callback, which holds `klp_mutex`.
+/// Wraps a `klp_object` of a registered patch, and is only borrowed for
+/// the duration of a callback, which holds `klp_mutex`.
 #[repr(transparent)]
 pub struct PatchedObject(Opaque<bindings::klp_object>);
 
@@ -110,23 +108,15 @@ impl PatchedObject {
         unsafe { &*ptr.cast() }
     }
 
-    /// The name of the module patched, `None` for vmlinux.
-    pub fn name(&self) -> Option<&CStr> {
-        // SAFETY: the object is valid (type invariant); `name` is set when
-        // the patch is declared and never changes.
-        let name = unsafe { (*self.0.get()).name };
-        // SAFETY: a non-NULL `name` comes from a `'static` C string
-        // (`Object::module`).
-        (!name.is_null()).then(|| unsafe { CStr::from_char_ptr(name) })
-    }
-
     /// The module patched, while it is loaded; `None` for vmlinux.
     pub fn module(&self) -> Option<&LoadedModule> {
         // SAFETY: the object is valid and the core writes `mod` only under
         // `klp_mutex`, which the caller holds (type invariant).
         let module = unsafe { (*self.0.get()).mod_ };
-        // SAFETY: the core sets `mod` while the module is loaded and holds a
-        // reference on it, clearing it before the module goes.
+        // SAFETY: the core sets `mod`, under `klp_mutex`, only to a loaded
+        // module that is not going away, and `klp_module_going()` clears it,
+        // under `klp_mutex`, before the module is freed. The caller holds
+        // `klp_mutex`.
         (!module.is_null()).then(|| unsafe { &*module.cast::<LoadedModule>() })
     }
 }

@@ -111,8 +111,6 @@ pub type FormatFn = extern "C" fn(*mut bindings::klp_job) -> ffi::c_uint;
 pub type PassFn = extern "C" fn(*mut bindings::klp_job, ffi::c_uint);
 /// C `int (*)(void *)`, a kthread's main function.
 pub type KthreadFn = extern "C" fn(*mut ffi::c_void) -> ffi::c_int;
-/// C `void (*)(struct work_struct *)`, a work item's function.
-pub type WorkFn = extern "C" fn(*mut kernel::bindings::work_struct);
 
 impl NewFunc {
     /// A replacement for `klp_job_format()`; see [`job_format!`].
@@ -127,11 +125,6 @@ impl NewFunc {
 
     /// A replacement for `klp_job_kthread()`; see [`job_kthread!`].
     pub const fn job_kthread(f: KthreadFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-
-    /// A replacement for `klp_job_work()`; see [`job_work!`].
-    pub const fn job_work(f: WorkFn) -> Self {
         Self(f as *const ffi::c_void)
     }
 }
@@ -182,10 +175,7 @@ macro_rules! job_kthread {
             // SAFETY: the target starts `klp_job_kthread()` with its job as
             // `data` and stops the thread before freeing the job.
             let job = unsafe { $crate::livepatch::job::Job::from_raw(data.cast()) };
-            match $f(&thread, job) {
-                Ok(()) => 0,
-                Err(e) => e.to_errno(),
-            }
+            ::kernel::error::from_result(|| $f(&thread, job).map(|()| 0))
         }
         $crate::livepatch::NewFunc::job_kthread(kthread)
     }};
@@ -206,7 +196,7 @@ macro_rules! job_work {
             let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
             $f(job)
         }
-        $crate::livepatch::NewFunc::job_work(work)
+        $crate::livepatch::NewFunc::work(work)
     }};
 }
 pub(crate) use job_work;

@@ -45,14 +45,17 @@
 // written as the public API they would be in the `kernel` crate.
 #![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
-use core::{
-    ptr,
-    sync::atomic::{AtomicBool, Ordering},
-};
+use core::ptr;
 use kernel::{
     error::to_result,
     ffi,
     prelude::*,
+    str::as_char_ptr_in_const_context,
+    sync::atomic::{
+        Atomic,
+        Full,
+        Relaxed, //
+    },
     types::Opaque, //
 };
 
@@ -131,10 +134,7 @@ macro_rules! seq_show {
             // SAFETY: the seq_file core calls a show function with a valid
             // `seq_file` that no other thread uses until the call returns.
             let m = unsafe { ::kernel::seq_file::SeqFile::from_raw(m) };
-            match $f(m) {
-                Ok(()) => 0,
-                Err(e) => e.to_errno(),
-            }
+            ::kernel::error::from_result(|| $f(m).map(|()| 0))
         }
         $crate::livepatch::NewFunc::seq_show(show)
     }};
@@ -153,13 +153,6 @@ macro_rules! modinfo_livepatch {
     };
 }
 pub(crate) use modinfo_livepatch;
-
-/// `s` as a C `const char *`, in `const` context, where the kernel's
-/// `CStrExt::as_char_ptr()` cannot be called.
-#[allow(clippy::disallowed_methods)]
-const fn char_ptr(s: &'static CStr) -> *const ffi::c_char {
-    s.as_ptr().cast()
-}
 
 /// A function to replace (C: `struct klp_func`).
 ///
@@ -187,7 +180,7 @@ impl Func {
     pub const fn new_sympos(old_name: &'static CStr, new_func: NewFunc, sympos: usize) -> Self {
         // INVARIANT: the fields are set as documented.
         Self(Opaque::new(bindings::klp_func {
-            old_name: char_ptr(old_name),
+            old_name: as_char_ptr_in_const_context(old_name),
             new_func: new_func.0.cast_mut(),
             old_sympos: sympos,
             ..pin_init::zeroed()
@@ -228,7 +221,11 @@ impl Object {
 
     /// Functions of the module `name`, patched whenever it is loaded.
     pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static Funcs<N>) -> Self {
-        Self::new(char_ptr(name), funcs, pin_init::zeroed())
+        Self::new(
+            as_char_ptr_in_const_context(name),
+            funcs,
+            pin_init::zeroed(),
+        )
     }
 
     /// As [`Object::vmlinux`], with the callbacks of `C`.
@@ -243,7 +240,11 @@ impl Object {
         name: &'static CStr,
         funcs: &'static Funcs<N>,
     ) -> Self {
-        Self::new(char_ptr(name), funcs, callbacks::raw::<C>())
+        Self::new(
+            as_char_ptr_in_const_context(name),
+            funcs,
+            callbacks::raw::<C>(),
+        )
     }
 
     const fn new<const N: usize>(
@@ -286,13 +287,13 @@ impl<const N: usize> Objects<N> {
 ///
 /// `objs` and `states` point to `'static` arrays ending in an empty entry
 /// ([`Objects`], [`States`]) or, for `states`, are NULL. Once `used` is
-/// set, only the livepatch core touches `patch`.
+/// set, only [`Patch::enable`], once, then the livepatch core touch `patch`.
 pub struct Patch {
     patch: Opaque<bindings::klp_patch>,
     objs: *mut bindings::klp_object,
     states: *mut bindings::klp_state,
-    replace: AtomicBool,
-    used: AtomicBool,
+    replace: Atomic<bool>,
+    used: Atomic<bool>,
 }
 
 // SAFETY: `enable` hands `patch` to the livepatch core once (`used` makes
@@ -309,8 +310,8 @@ impl Patch {
             patch: Opaque::zeroed(),
             objs: ptr::from_ref(objs).cast_mut().cast(),
             states: ptr::null_mut(),
-            replace: AtomicBool::new(false),
-            used: AtomicBool::new(false),
+            replace: Atomic::new(false),
+            used: Atomic::new(false),
         }
     }
 
@@ -331,7 +332,7 @@ impl Patch {
     /// patch go back to their original code.
     pub const fn replacing(self) -> Self {
         Self {
-            replace: AtomicBool::new(true),
+            replace: Atomic::new(true),
             ..self
         }
     }
@@ -340,7 +341,7 @@ impl Patch {
     /// at run time (e.g. from a module parameter). Has no effect once the
     /// patch is enabled.
     pub fn set_replace(&self, replace: bool) {
-        self.replace.store(replace, Ordering::Relaxed);
+        self.replace.store(replace, Relaxed);
     }
 
     /// Registers the patch and starts the transition to it
@@ -351,7 +352,7 @@ impl Patch {
     /// Returns `EBUSY` if called twice (with a log line) or, from the core,
     /// while another patch is in transition (the core does not log that).
     pub fn enable(&'static self, module: &'static ThisModule) -> Result {
-        if self.used.swap(true, Ordering::AcqRel) {
+        if self.used.xchg(true, Full) {
             pr_warn!("the patch was already enabled once\n");
             return Err(EBUSY);
         }
@@ -362,7 +363,7 @@ impl Patch {
             (*patch).mod_ = module.as_ptr();
             (*patch).objs = self.objs;
             (*patch).states = self.states;
-            (*patch).replace = self.replace.load(Ordering::Relaxed);
+            (*patch).replace = self.replace.load(Relaxed);
         }
         // SAFETY: `patch` is a valid `klp_patch` whose `objs` and their
         // `funcs`, and `states`, are `'static` arrays ending in an empty entry

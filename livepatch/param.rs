@@ -36,6 +36,7 @@
 use kernel::{
     bindings,
     ffi,
+    module_param::KernelParam,
     prelude::*,
     sync::atomic::{
         Atomic,
@@ -85,8 +86,7 @@ impl<const N: usize> IntArray<N> {
     pub fn values(&self) -> &[Atomic<i32>] {
         // C never stores more than `N` values; `min` keeps the slice in
         // bounds without relying on it.
-        let len = usize::try_from(self.len.load(Relaxed)).unwrap_or(N);
-        &self.values[..len.min(N)]
+        &self.values[..(self.len.load(Relaxed) as usize).min(N)]
     }
 
     /// The C description of the array (C: `struct kparam_array`).
@@ -119,58 +119,50 @@ pub struct KparamArray(bindings::kparam_array);
 // the `IntArray` it points to, only while the module is being loaded.
 unsafe impl Sync for KparamArray {}
 
-/// A `struct kernel_param`, in the `__param` section of the module, where
-/// the module loader looks for parameters.
+/// Parameter `name` of the module `module` that sets `value`, with sysfs
+/// mode `perm`, for the `__param` section, where the module loader looks
+/// for parameters.
 #[doc(hidden)]
-#[repr(transparent)]
-pub struct KernelParam(bindings::kernel_param);
+pub const fn int_param(
+    name: &'static CStr,
+    module: *mut bindings::module,
+    value: &'static IntParam,
+    perm: u16,
+) -> KernelParam {
+    KernelParam::new(bindings::kernel_param {
+        name: kernel::str::as_char_ptr_in_const_context(name),
+        mod_: module,
+        ops: &raw const bindings::param_ops_int,
+        perm,
+        level: -1,
+        flags: 0,
+        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 {
+            // `Atomic<i32>` has the layout of `int` and allows writes
+            // through this pointer (it is an `UnsafeCell`).
+            arg: value.0.as_ptr().cast(),
+        },
+    })
+}
 
-// SAFETY: Rust never accesses it; the C parameter code reads it, and writes
-// the `IntParam` or `IntArray` it points to, as the module documentation says.
-unsafe impl Sync for KernelParam {}
-
-impl KernelParam {
-    /// Parameter `name` of the module `module` that sets `value`, with sysfs
-    /// mode `perm`.
-    pub const fn int(
-        name: &'static CStr,
-        module: *mut bindings::module,
-        value: &'static IntParam,
-        perm: u16,
-    ) -> Self {
-        Self(bindings::kernel_param {
-            name: super::char_ptr(name),
-            mod_: module,
-            ops: &raw const bindings::param_ops_int,
-            perm,
-            level: -1,
-            flags: 0,
-            __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 {
-                // `Atomic<i32>` has the layout of `int` and allows writes
-                // through this pointer (it is an `UnsafeCell`).
-                arg: value.0.as_ptr().cast(),
-            },
-        })
-    }
-
-    /// Parameter `name` of the module `module` that sets `array`.
-    ///
-    /// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
-    pub const fn array(
-        name: &'static CStr,
-        module: *mut bindings::module,
-        array: &'static KparamArray,
-    ) -> Self {
-        Self(bindings::kernel_param {
-            name: super::char_ptr(name),
-            mod_: module,
-            ops: &raw const bindings::param_array_ops,
-            perm: 0,
-            level: -1,
-            flags: 0,
-            __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
-        })
-    }
+/// Parameter `name` of the module `module` that sets `array`, for the
+/// `__param` section.
+///
+/// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+#[doc(hidden)]
+pub const fn array_param(
+    name: &'static CStr,
+    module: *mut bindings::module,
+    array: &'static KparamArray,
+) -> KernelParam {
+    KernelParam::new(bindings::kernel_param {
+        name: kernel::str::as_char_ptr_in_const_context(name),
+        mod_: module,
+        ops: &raw const bindings::param_array_ops,
+        perm: 0,
+        level: -1,
+        flags: 0,
+        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
+    })
 }
 
 /// `s`, a string ending in NUL, as an array for the `.modinfo` section.
@@ -223,13 +215,12 @@ macro_rules! module_param_int {
         const _: () = {
             #[link_section = "__param"]
             #[used(compiler)]
-            static PARAM: $crate::livepatch::param::KernelParam =
-                $crate::livepatch::param::KernelParam::int(
-                    ::kernel::c_str!(stringify!($name)),
-                    &raw mut ::kernel::bindings::__this_module,
-                    &$value,
-                    $perm,
-                );
+            static PARAM: ::kernel::module_param::KernelParam = $crate::livepatch::param::int_param(
+                ::kernel::c_str!(stringify!($name)),
+                &raw mut ::kernel::bindings::__this_module,
+                &$value,
+                $perm,
+            );
 
             $crate::livepatch::param::modinfo_parm!($name, "int", $desc);
         };
@@ -254,8 +245,8 @@ macro_rules! module_param_array {
 
             #[link_section = "__param"]
             #[used(compiler)]
-            static PARAM: $crate::livepatch::param::KernelParam =
-                $crate::livepatch::param::KernelParam::array(
+            static PARAM: ::kernel::module_param::KernelParam =
+                $crate::livepatch::param::array_param(
                     ::kernel::c_str!(stringify!($name)),
                     &raw mut ::kernel::bindings::__this_module,
                     &ARRAY,

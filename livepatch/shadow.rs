@@ -34,14 +34,7 @@
 //! store the same type and free only what they own. The livepatch authors
 //! agree on that, as they agree on the C prototypes of patched functions.
 
-use core::{
-    marker::PhantomData,
-    mem, ptr,
-    sync::atomic::{
-        AtomicBool,
-        Ordering, //
-    },
-};
+use core::{marker::PhantomData, mem, ptr};
 use kernel::{
     alloc::{
         flags,
@@ -49,7 +42,13 @@ use kernel::{
     },
     ffi,
     prelude::*,
-    sync::rcu, //
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        rcu, //
+    },
 };
 
 use super::bindings;
@@ -70,7 +69,7 @@ pub struct Ids;
 /// data; see the [module documentation](self).
 ///
 /// ```ignore
-/// shadow!(static COUNTER: Shadow<AtomicI32> = SV_COUNTER);
+/// shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
 /// ```
 macro_rules! shadow {
     ($(#[$meta:meta])* $vis:vis static $name:ident: Shadow<$t:ty> = $id:expr) => {
@@ -88,9 +87,9 @@ pub(crate) use shadow;
 /// The shadow variables of one id, of type `T`, as this module sees them.
 ///
 /// ```ignore
-/// shadow!(static COUNTER: Shadow<AtomicI32> = SV_COUNTER);
+/// shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
 ///
-/// if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(AtomicI32::new(0))) {
+/// if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(Atomic::new(0))) {
 ///     count.fetch_add(1, Relaxed);
 /// }
 /// ```
@@ -101,7 +100,7 @@ pub(crate) use shadow;
 /// out no more [`ShadowRef`]s.
 pub struct Shadow<T> {
     id: usize,
-    closed: AtomicBool,
+    closed: Atomic<bool>,
     _data: PhantomData<T>,
 }
 
@@ -258,7 +257,7 @@ impl<T: Send + Sync> Shadow<T> {
         // INVARIANT: by the safety requirements; not closed.
         Self {
             id,
-            closed: AtomicBool::new(false),
+            closed: Atomic::new(false),
             _data: PhantomData,
         }
     }
@@ -271,12 +270,21 @@ impl<T: Send + Sync> Shadow<T> {
     /// The variable of `obj`, if any (C: `klp_shadow_get()`).
     pub fn get<'a, O>(&'a self, obj: &'a O) -> Option<ShadowRef<'a, T>> {
         let guard = rcu::read_lock();
-        if self.closed.load(Ordering::Relaxed) {
+        if self.closed.load(Relaxed) {
             return None;
         }
         // SAFETY: a plain lookup; `obj` is only a key.
         let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
         self.make_ref(data, guard)
+    }
+
+    /// The address of `obj`'s variable in the core, if it has one, whether
+    /// or not this handle is closed: what a test of [`Shadow::free_all`]
+    /// asks (C: `klp_shadow_get()`, not dereferenced).
+    pub fn attached_addr<O>(&self, obj: &O) -> Option<usize> {
+        // SAFETY: a plain lookup; `obj` is only a key.
+        let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
+        (!data.is_null()).then_some(data as usize)
     }
 
     /// Attaches a new variable to `obj`, its value made by
@@ -383,7 +391,7 @@ impl<T: Send + Sync> Shadow<T> {
 
     /// Stops handing out `ShadowRef`s and waits until none is left.
     fn close(&self) {
-        self.closed.store(true, Ordering::Relaxed);
+        self.closed.store(true, Relaxed);
         // SAFETY: an FFI call without requirements. (Called with a
         // `ShadowRef` alive, it would wait forever: see `free_all`.)
         unsafe { kernel::bindings::synchronize_rcu() };
@@ -399,7 +407,7 @@ impl<T: Send + Sync> Shadow<T> {
     where
         F: FnOnce(usize, usize) -> Result<T>,
     {
-        if self.closed.load(Ordering::Relaxed) {
+        if self.closed.load(Relaxed) {
             return Err(ENOENT);
         }
         let mut c = Ctor {
@@ -425,7 +433,7 @@ impl<T: Send + Sync> Shadow<T> {
         let guard = rcu::read_lock();
         // A variable attached while `free_all` runs may stay attached:
         // never used, as the handle is closed.
-        if self.closed.load(Ordering::Relaxed) {
+        if self.closed.load(Relaxed) {
             return Err(ENOENT);
         }
         match self.make_ref(data, guard) {

@@ -82,12 +82,6 @@ impl<T: Copy + Send> State<T> {
         unsafe { (*self.raw()).id as u64 }
     }
 
-    /// The state's version.
-    pub fn version(&self) -> u32 {
-        // SAFETY: `version` is written at declaration only.
-        unsafe { (*self.raw()).version }
-    }
-
     fn data(&self) -> *mut T {
         // SAFETY: `data` changes only under `klp_mutex`, which the callers
         // hold (they have a `PatchedObject`).
@@ -147,8 +141,10 @@ impl<T: Copy + Send> State<T> {
         self.set_data(data);
     }
 
-    /// This state in the patches already enabled, which the patch being
-    /// enabled will replace (C: `klp_get_prev_state()`).
+    /// This state in the most recent patch installed before the one in
+    /// transition (C: `klp_get_prev_state()`). Only during a transition,
+    /// enabling or disabling: elsewhere, as in the callbacks of a module
+    /// loaded later, the core warns and this is `None`.
     pub fn prev<'a>(&self, _obj: &'a PatchedObject) -> Option<&'a State<T>> {
         // SAFETY: the caller holds `klp_mutex`, which protects the list of
         // patches that `klp_get_prev_state()` walks.

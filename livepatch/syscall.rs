@@ -27,6 +27,7 @@
 
 use super::NewFunc;
 use kernel::{
+    error::from_result,
     ffi,
     prelude::*, //
 };
@@ -52,13 +53,7 @@ impl NewFunc {
 /// A value that does not fit in a `long` is returned as `EOVERFLOW`.
 #[doc(hidden)]
 pub fn syscall_return<T: TryInto<ffi::c_long>>(r: Result<T>) -> ffi::c_long {
-    let errno = match r.map(TryInto::try_into) {
-        Ok(Ok(v)) => return v,
-        Ok(Err(_)) => EOVERFLOW.to_errno(),
-        Err(e) => e.to_errno(),
-    };
-    // An `int` always fits in a `long`.
-    errno as ffi::c_long
+    from_result(|| r?.try_into().map_err(|_| EOVERFLOW))
 }
 
 /// The prefix of the name of the functions that enter system calls

@@ -27,7 +27,10 @@ use core::ptr::{
 };
 use kernel::{
     bindings,
-    error::to_result,
+    error::{
+        from_result,
+        to_result, //
+    },
     ffi,
     page::PAGE_SIZE,
     prelude::*,
@@ -40,6 +43,9 @@ pub type ShowFn =
     extern "C" fn(*mut bindings::kobject, *mut bindings::kobj_attribute, *mut ffi::c_char) -> isize;
 
 /// A show function made by [`sysfs_show!`], for [`Attribute::read_only`].
+///
+/// It hides the function: made by [`sysfs_show!`], it trusts its arguments
+/// to be those sysfs passes, so only sysfs may call it.
 #[derive(Clone, Copy)]
 pub struct Show(ShowFn);
 
@@ -64,12 +70,9 @@ pub unsafe fn show(buf: *mut ffi::c_char, f: impl FnOnce(&mut Formatter<'_>) -> 
     // The last byte is left out: sysfs warns if the text fills the page.
     let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE - 1) };
     let mut fmt = Formatter::new(buf);
-    match f(&mut fmt) {
-        // `Formatter` fails rather than writing past the buffer, so the
-        // length is less than `PAGE_SIZE`.
-        Ok(()) => fmt.bytes_written() as isize,
-        Err(e) => e.to_errno() as isize,
-    }
+    // `Formatter` fails rather than writing past the buffer, so the length
+    // is less than `PAGE_SIZE`.
+    from_result(|| f(&mut fmt).map(|()| fmt.bytes_written() as isize))
 }
 
 /// Makes a [`Show`] from `f: fn(&mut Formatter<'_>) -> Result`, which writes
@@ -99,8 +102,7 @@ pub(crate) use sysfs_show;
 ///
 /// # Invariants
 ///
-/// `name` is a `'static` C string, `mode` is 0444, `show` came from a
-/// [`Show`] and `store` is `None`.
+/// `name` is a `'static` C string, `mode` is 0444 and `store` is `None`.
 #[repr(transparent)]
 pub struct Attribute(Opaque<bindings::kobj_attribute>);
 
@@ -118,7 +120,7 @@ impl Attribute {
         // INVARIANT: the fields are set as documented.
         Self(Opaque::new(bindings::kobj_attribute {
             attr: bindings::attribute {
-                name: super::char_ptr(name),
+                name: kernel::str::as_char_ptr_in_const_context(name),
                 mode: 0o444,
                 ..pin_init::zeroed()
             },

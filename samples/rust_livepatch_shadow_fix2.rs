@@ -21,14 +21,14 @@
 //! The counter is an atomic: a `&` to it is shared, and C's `+= 1` under the
 //! caller's mutex is not something Rust can see.
 
-use core::sync::atomic::{
-    AtomicI32,
-    Ordering::Relaxed, //
-};
 use kernel::{
     alloc::flags::GFP_NOWAIT,
     ffi::c_ulong,
-    prelude::*, //
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
 };
 
 #[path = "../livepatch/mod.rs"]
@@ -64,13 +64,13 @@ const SV_LEAK: usize = 1;
 const SV_COUNTER: usize = 2;
 
 shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
-shadow!(static COUNTER: Shadow<AtomicI32> = SV_COUNTER);
+shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
 
 fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
     // Patch: count the checks of each dummy, in flight ones included:
     // attach the counter on first use.
-    if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(AtomicI32::new(0))) {
-        count.fetch_add(1, Relaxed);
+    if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(Atomic::new(0))) {
+        count.add(1, Relaxed);
     }
     time_after(jiffies, d.jiffies_expire())
 }

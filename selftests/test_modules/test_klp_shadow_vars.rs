@@ -7,13 +7,13 @@
 //! does, addresses replaced by `PTR<n>` in first-seen order, so that
 //! upstream's `test-shadow-vars.sh` checks the same transcript.
 
-use core::sync::atomic::{
-    AtomicUsize,
-    Ordering::Relaxed, //
-};
 use kernel::{
     alloc::flags::GFP_KERNEL,
-    prelude::*, //
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
 };
 
 #[path = "../../livepatch/mod.rs"]
@@ -50,8 +50,8 @@ struct TestObject(#[allow(dead_code)] u8);
 /// Addresses seen so far, `PTR<n>` being the `n`th: lock-free and without
 /// allocation, as constructors run under a spinlock. Loading is single
 /// threaded.
-static PTRS: [AtomicUsize; 32] = [const { AtomicUsize::new(0) }; 32];
-static NPTRS: AtomicUsize = AtomicUsize::new(0);
+static PTRS: [Atomic<usize>; 32] = [const { Atomic::new(0) }; 32];
+static NPTRS: Atomic<usize> = Atomic::new(0);
 
 /// The `n` of `PTR<n>` for `addr`, `-ENOMEM` when the table is full.
 fn ptr_id(addr: usize) -> isize {
@@ -73,13 +73,24 @@ fn addr<T>(x: &T) -> usize {
 
 fn shadow_get(sv: &Shadow<usize>, obj: &TestObject) -> Option<(usize, usize)> {
     let data = sv.get(obj).map(|r| (r.addr(), *r));
+    log_get(sv, obj, data.map(|d| d.0));
+    data
+}
+
+/// As `shadow_get`, for a handle that `free_all` closed: asks the core.
+fn shadow_get_closed(sv: &Shadow<usize>, obj: &TestObject) -> Option<usize> {
+    let data = sv.attached_addr(obj);
+    log_get(sv, obj, data);
+    data
+}
+
+fn log_get(sv: &Shadow<usize>, obj: &TestObject, data: Option<usize>) {
     pr_info!(
         "klp_shadow_get(obj=PTR{}, id={:#x}) = PTR{}\n",
         ptr_id(addr(obj)),
         sv.id(),
-        ptr_id(data.map_or(0, |d| d.0))
+        ptr_id(data.unwrap_or(0))
     );
-    data
 }
 
 /// The constructor of both ids: stores `var`. One function, so that its C
@@ -153,7 +164,7 @@ fn expect(got: Option<(usize, usize)>, want: (usize, usize)) {
     }
 }
 
-fn expect_none(got: Option<(usize, usize)>) {
+fn expect_none<T>(got: Option<T>) {
     if got.is_none() {
         pr_info!("  got expected NULL result\n");
     }
@@ -212,10 +223,11 @@ fn run() -> Result {
         expect(Some(sv), (sv2[i], addr(&nfields2[i])));
     }
 
-    // Pass 6: free all the int fields.
+    // Pass 6: free all the int fields; `SV2` is closed then, so the core
+    // says whether they are gone.
     shadow_free_all(&SV2);
     for obj in &objs {
-        expect_none(shadow_get(&SV2, obj));
+        expect_none(shadow_get_closed(&SV2, obj));
     }
 
     Ok(())
