@@ -80,7 +80,8 @@ $(unpatching_log $MOD_LIVEPATCH)
 # - the kthread form holds the transition open; start NPROC readers of
 #   /proc/cmdline and stop them (SIGSTOP); load the livepatch
 # - the transition waits for the kthread only: every stopped reader has
-#   switched (/proc/<pid>/patch_state), and is still stopped
+#   switched (/proc/<pid>/patch_state), and is still stopped, also once
+#   the core has signaled the tasks left (after 15 s)
 # - remove the target, the transition completes; continue the readers
 #   (SIGCONT): they run again, and read the patched text
 
@@ -102,6 +103,9 @@ for reader in $(pgrep -P $READERS_PID); do
 	[[ $(cat /proc/$reader/patch_state) == 1 ]] ||
 		die "stopped reader $reader did not switch"
 done
+# After 15 s the core signals the tasks left: wait for it, so that the
+# transcript does not depend on how long the checks above took.
+wait_dmesg "signaling remaining tasks"
 readers_stopped $NPROC || die "a reader ran while stopped"
 unload_mod $MOD_TARGET
 wait_transition $MOD_LIVEPATCH
@@ -119,6 +123,7 @@ disable_lp $MOD_LIVEPATCH
 unload_lp $MOD_LIVEPATCH
 
 check_result "$(blocked_patching_log $MOD_LIVEPATCH)
+livepatch: signaling remaining tasks
 $(unblocking_rmmod_log)
 $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
