@@ -6,19 +6,30 @@
 #   make check-upstream the same with the kernel's own C livepatch selftests
 #   make bench          measure Rust against upstream's C sample (docs/)
 #   make stress         enable/disable cycles under load, on the debug kernel
+#   make rust-analyzer  write rust-project.json for every module here
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
 #
-# By default KDIR is the project's test kernel once `make check` or
-# `make demo` has built it, else the running kernel's build tree.
+# By default KDIR is the project's test kernel (of RLP_KVER, RLP_KSRC,
+# RLP_KERNEL) once `make check` or `make demo` has built it, else the
+# running kernel's build tree.
 
 KDIR ?= $(shell scripts/kernel.sh kdir 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
-BINDGEN ?= $(firstword $(wildcard $(HOME)/.cache/rust_livepatch/tools/bin/bindgen) bindgen)
+RLP_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust_livepatch
+BINDGEN ?= $(firstword $(wildcard $(RLP_CACHE)/tools/bin/bindgen) bindgen)
+RUSTFMT ?= $(firstword $(wildcard /usr/bin/rustfmt) rustfmt)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 
-modules clean:
-	@rustc=$$(scripts/check-kdir.sh $(KDIR)) && \
+# The rustc that built KDIR, and the tools that go with it.
+klp_make = rustc=$$(scripts/check-kdir.sh $(KDIR)) && \
 	$(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
-		CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver $@
+		RUSTFMT=$(RUSTFMT) CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver
+
+modules clean:
+	@$(klp_make) $@
+
+rust-analyzer: modules
+	@$(klp_make) rust-analyzer
+	@python3 scripts/rust-project.py rust-project.json Kbuild $(KDIR)
 
 demo check stress:
 	@scripts/$@.sh
@@ -30,8 +41,8 @@ bench:
 	@bench/bench.sh
 
 rustfmt rustfmtcheck:
-	@rustfmt --edition 2021 $(if $(filter rustfmtcheck,$@),--check) \
+	@$(RUSTFMT) --edition 2021 $(if $(filter rustfmtcheck,$@),--check) \
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
-		$$(git ls-files '*.rs' ':!livepatch/')
+		$$(git ls-files '*.rs')
 
-.PHONY: modules clean demo check stress check-upstream bench rustfmt rustfmtcheck
+.PHONY: modules clean rust-analyzer demo check stress check-upstream bench rustfmt rustfmtcheck

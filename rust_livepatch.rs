@@ -17,12 +17,6 @@
 //! <your cmdline>
 //! $ rmmod rust_livepatch
 //! ```
-//!
-//! It also patches the job of the test module `klp_job_target`
-//! (`selftests/test_modules/`) whenever that module is loaded: passes then
-//! run the code below, version [`PATCHED`], instead of the module's own.
-//! How soon each task switches to it depends on how the job is driven: see
-//! `klp_job_target.c` and the README.
 
 use kernel::{
     prelude::*,
@@ -33,15 +27,6 @@ use kernel::{
 mod livepatch;
 
 use livepatch::{
-    job::{
-        job_format,
-        job_kthread,
-        job_pass,
-        job_work,
-        Job,
-        Kthread,
-        PATCHED, //
-    },
     seq_show,
     Func,
     Funcs,
@@ -66,48 +51,11 @@ fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
     Ok(())
 }
 
-/// Replaces `klp_job_format()`: the format a pass uses.
-fn livepatch_job_format(_job: &Job) -> u32 {
-    PATCHED
-}
-
-/// Replaces `klp_job_pass()`: one pass, in the format it is given.
-fn livepatch_job_pass(job: &Job, format: u32) {
-    job.record(PATCHED, format);
-}
-
-/// Replaces `klp_job_kthread()`, the kthread form's main function.
-fn livepatch_job_kthread(thread: &Kthread, job: &Job) -> Result {
-    while !thread.should_stop() {
-        job.record(PATCHED, PATCHED);
-        thread.msleep_interruptible(job.period_ms());
-    }
-    Ok(())
-}
-
-/// Replaces `klp_job_work()`, one work item of the workqueue form.
-fn livepatch_job_work(job: &Job) {
-    livepatch_job_pass(job, livepatch_job_format(job));
-    job.requeue();
-}
-
-static VMLINUX_FUNCS: Funcs<1> = Funcs::new([Func::new(
+static FUNCS: Funcs<1> = Funcs::new([Func::new(
     c"cmdline_proc_show",
     seq_show!(livepatch_cmdline_proc_show),
 )]);
-
-static JOB_FUNCS: Funcs<4> = Funcs::new([
-    Func::new(c"klp_job_format", job_format!(livepatch_job_format)),
-    Func::new(c"klp_job_pass", job_pass!(livepatch_job_pass)),
-    Func::new(c"klp_job_kthread", job_kthread!(livepatch_job_kthread)),
-    Func::new(c"klp_job_work", job_work!(livepatch_job_work)),
-]);
-
-static OBJS: Objects<2> = Objects::new([
-    Object::vmlinux(&VMLINUX_FUNCS),
-    Object::module(c"klp_job_target", &JOB_FUNCS),
-]);
-
+static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
 static PATCH: Patch = Patch::new(&OBJS);
 
 struct RustLivepatch;

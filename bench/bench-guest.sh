@@ -23,8 +23,9 @@ PATCHES=${PATCHES:-c rust}	# the order of the transition measurements
 declare -A KO=(
 	[c]="$KDIR/samples/livepatch/livepatch-sample.ko"
 	[rust]="$TOP/rust_livepatch.ko"
+	[job]="$TOP/selftests/test_modules/klp_job_patch.ko"
 )
-declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch)
+declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch)
 
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
@@ -136,13 +137,13 @@ for load in sleeping busy; do
 	done
 done
 
-echo "# job forms, patched by rust_livepatch: limit $FORM_LIMIT s each"
+echo "# job forms, patched by klp_job_patch: limit $FORM_LIMIT s each"
 LIMIT=$FORM_LIMIT
 for mode in workqueue kthread; do
 	insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$mode || exit 1
-	ms=$(enable rust)
-	disable rust > /dev/null
+	ms=$(enable job)
+	disable job > /dev/null
 	rmmod klp_job_target
-	unload rust
+	unload job
 	echo "RESULT form $mode $ms"
 done

@@ -4,6 +4,3 @@
  * at build time with the kernel's own flags; see Kbuild.
  */
 #include <linux/livepatch.h>
-
-/* The test target's job, which rust_livepatch patches. */
-#include "../selftests/test_modules/klp_job.h"

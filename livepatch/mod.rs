@@ -61,14 +61,9 @@ use kernel::{
 
 pub(crate) mod bindings;
 mod callbacks;
-pub mod job;
-pub mod param;
-pub mod printk;
 pub mod shadow;
-pub mod shadow_mod;
 mod state;
 pub mod syscall;
-pub mod sysfs;
 
 pub use callbacks::{
     Callbacks,
@@ -92,6 +87,12 @@ pub struct NewFunc(*const ffi::c_void);
 pub type SeqShowFn = extern "C" fn(*mut kernel::bindings::seq_file, *mut ffi::c_void) -> ffi::c_int;
 
 impl NewFunc {
+    /// The `extern "C"` function at `f`, for adapter macros outside this
+    /// module (such as those of a test target's functions).
+    pub const fn from_ptr(f: *const ffi::c_void) -> Self {
+        Self(f)
+    }
+
     /// A replacement for a seq_file show function; see [`seq_show!`].
     pub const fn seq_show(f: SeqShowFn) -> Self {
         Self(f as *const ffi::c_void)

@@ -53,12 +53,10 @@ use kernel::{
 
 #[path = "../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../support/param.rs"]
+mod param;
 
 use livepatch::{
-    param::{
-        module_param_int,
-        IntParam, //
-    },
     work_fn,
     Callbacks,
     Func,
@@ -67,6 +65,10 @@ use livepatch::{
     Objects,
     Patch,
     PatchedObject, //
+};
+use param::{
+    module_param_int,
+    IntParam, //
 };
 
 module! {

@@ -30,19 +30,21 @@ use kernel::{
 
 #[path = "../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../support/shadow_mod.rs"]
+mod shadow_mod;
 
 use livepatch::{
     shadow::shadow,
-    shadow_mod::{
-        dummy_alloc,
-        dummy_free,
-        Dummy, //
-    },
     Func,
     Funcs,
     Object,
     Objects,
     Patch, //
+};
+use shadow_mod::{
+    dummy_alloc,
+    dummy_free,
+    Dummy, //
 };
 
 module! {

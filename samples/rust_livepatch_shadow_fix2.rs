@@ -33,20 +33,22 @@ use kernel::{
 
 #[path = "../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../support/shadow_mod.rs"]
+mod shadow_mod;
 
 use livepatch::{
     shadow::shadow,
-    shadow_mod::{
-        dummy_check,
-        dummy_free,
-        time_after,
-        Dummy, //
-    },
     Func,
     Funcs,
     Object,
     Objects,
     Patch, //
+};
+use shadow_mod::{
+    dummy_check,
+    dummy_free,
+    time_after,
+    Dummy, //
 };
 
 module! {

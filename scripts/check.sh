@@ -2,10 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: set up whatever is missing (host packages and tools, the
-# test kernel), build the modules, run the selftests on the test kernel in
-# a virtme-ng VM. Prints the KTAP results, then "N passed, N failed,
-# N skipped"; exits non-zero on any failure, crash or time-out.
-# TESTS="test-a.sh test-b.sh" runs only those selftests.
+# test kernel), build the modules, run the host tests, then the selftests
+# on the test kernel in a virtme-ng VM. Prints the KTAP results, then
+# "N passed, N failed, N skipped"; exits non-zero on any failure, crash or
+# time-out. A skip that selftests/expected-skips does not list is a failure.
+#
+#   TESTS="test-a.sh test-b.sh"   only those selftests (no host tests)
+#   CHECK_ALSO="7.2"              then, on each kernel series listed, the
+#                                 build and the SMOKE_TESTS
+#
 # `check.sh upstream` (`make check-upstream`) runs the kernel's own C
 # livepatch selftests instead, in the same VM set-up.
 
@@ -13,37 +18,53 @@ set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
+# What CHECK_ALSO runs on another kernel: the sample, the per-task job in
+# its workqueue form, and upstream's basic scenarios.
+SMOKE_TESTS="test-livepatch.sh test-workqueue.sh upstream-test-livepatch.sh"
+
+# The results of this run are appended to $RESULTS ("passed failed skipped").
+RESULTS=${RESULTS:-$(mktemp)}
+export RESULTS
 
 prepare
 
+log="$RLP_LOGS/selftests${RLP_KVER:+-$RLP_KVER}.log"
+: > "$log"
 if [ "$1" = upstream ]; then
 	dir=$("$RLP_TOP/scripts/upstream-selftests.sh" "$KDIR")
 	guest="'$RLP_TOP/scripts/upstream-guest.sh' '$KDIR' '$dir'"
 	log="$RLP_LOGS/upstream-selftests.log"
-else
-	guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '${TESTS:-}'"
-	log="$RLP_LOGS/selftests.log"
+	: > "$log"
+elif [ -z "${TESTS:-}" ]; then
+	say "Host tests"
+	"$RLP_TOP/scripts/host-tests.sh" "$KDIR" | tee -a "$log"
 fi
+[ "$1" = upstream ] || guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '${TESTS:-}'"
 
-say "Step 4/4: selftests in a VM (at most $VM_TIMEOUT s)"
+say "Selftests in a VM (at most $VM_TIMEOUT s), kernel $(cat "$KDIR/include/config/kernel.release")"
 info "results also in $log"
 set +e
-"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" "$guest" | tee "$log"
+"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" "$guest" | tee -a "$log"
 rc=${PIPESTATUS[0]}
 set -e -o pipefail
 
 # No test expects to fail: kselftest's XFAIL (exit 2, also what bash
-# returns for a syntax error) counts as a failure.
+# returns for a syntax error) counts as a failure, and so does a skipped
+# test: only the cases of expected-skips, cut from their scenarios, may be
+# skipped ("SKIP case:").
 count() { awk -v re="$1" '$0 ~ re { n++ } END { print n + 0 }' "$log"; }
 skipped_tests=$(count '^ok .*# SKIP')
-failed=$(count '^not ok |^ok .*# XFAIL')
+failed=$(( $(count '^not ok |^ok .*# XFAIL') + skipped_tests ))
 passed=$(( $(count '^ok ') - skipped_tests - $(count '^ok .*# XFAIL') ))
-# Cases cut from a test that ran (upstream-scenario.sh) count as skipped.
-skipped=$(( skipped_tests + $(count '^# SKIP case: ') ))
+skipped=$(count '^# SKIP case: ')
 echo
 if [ "$skipped" -gt 0 ]; then
-	echo "Skipped, and why:"
-	grep -E '^# SKIP: |^# SKIP case: |^ok .*# SKIP' "$log" | sed 's/^/  /'
+	echo "Skipped, as selftests/expected-skips says:"
+	grep -E '^# SKIP case: ' "$log" | sed 's/^# SKIP case: /  /'
+fi
+if [ "$skipped_tests" -gt 0 ]; then
+	echo "Skipped tests, counted as failures (a missing tool or kernel feature):"
+	grep -E '^ok .*# SKIP|^# (SKIP|skip)[: ]' "$log" | sed 's/^/  /'
 fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "The VM exited with $rc before the tests finished: counted as a failure."
@@ -52,5 +73,22 @@ elif [ $((passed + skipped + failed)) -eq 0 ]; then
 	echo "No test ran: counted as a failure."
 	failed=1
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "${RLP_KVER:+kernel $RLP_KVER: }$passed passed, $failed failed, $skipped skipped"
+echo "$passed $failed $skipped" >> "$RESULTS"
+
+for also in ${CHECK_ALSO:-}; do
+	echo
+	say "CHECK_ALSO: kernel series $also: the build and $SMOKE_TESTS"
+	runs=$(wc -l < "$RESULTS")
+	RLP_KVER=$also CHECK_ALSO= TESTS=$SMOKE_TESTS "$0" "$@" || true
+	[ "$(wc -l < "$RESULTS")" -gt "$runs" ] || {
+		echo "kernel $also: the set-up or the build failed: counted as a failure"
+		echo "0 1 0" >> "$RESULTS"
+	}
+done
+if [ -n "${CHECK_ALSO:-}" ]; then
+	read -r passed failed skipped < <(awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }' "$RESULTS")
+	echo
+	echo "All kernels: $passed passed, $failed failed, $skipped skipped"
+fi
 [ "$failed" -eq 0 ]

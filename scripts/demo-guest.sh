@@ -7,8 +7,15 @@
 # (selftests/test_modules/klp_job_target.c), one after the other.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-KLP=/sys/kernel/livepatch/rust_livepatch
+# The sample, then the per-task tests' patch of the job (and of /proc/cmdline).
+SAMPLE=/sys/kernel/livepatch/rust_livepatch
+JOB_PATCH=/sys/kernel/livepatch/klp_job_patch
+KLP=$SAMPLE
 JOB=/sys/kernel/debug/klp_job_target/status
+MODS=selftests/test_modules
+
+# Paths in the transcript are relative to the project.
+cd "$TOP" || exit 1
 
 run() { echo "\$ $*"; eval "$@"; }
 
@@ -16,7 +23,7 @@ run() { echo "\$ $*"; eval "$@"; }
 transition_state() {
 	local enabled transition
 	enabled=$(cat $KLP/enabled 2>/dev/null) && transition=$(cat $KLP/transition 2>/dev/null) || return 1
-	echo "enabled=$enabled transition=$transition | $("$TOP/scripts/klp-status.sh" -c)"
+	echo "enabled=$enabled transition=$transition | $(scripts/klp-status.sh -c)"
 }
 
 # Seconds since $1, a ${EPOCHREALTIME/./} in microseconds.
@@ -63,10 +70,10 @@ job() { echo "  job: $(grep -E '^(original|patched|stale):' $JOB | xargs)"; }
 # try_form MODE SECS: patch the job in MODE, watch at most SECS, show the
 # job's passes; reverse a stalled transition; clean up.
 try_form() {
-	run insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$1
+	run insmod $MODS/klp_job_target.ko mode=$1
 	more_passes original 5	# to compare with
 	job
-	run insmod "$TOP/rust_livepatch.ko"
+	run insmod $MODS/klp_job_patch.ko
 	if watch_transition "$2"; then
 		SUMMARY+=$(printf '\n  %-10s patching complete in %s s' "$1" "$TOOK")
 		more_passes patched 5
@@ -76,13 +83,13 @@ try_form() {
 		watch_transition
 	else
 		echo "  Why: klp-status.sh shows what the transition waits for"
-		"$TOP/scripts/klp-status.sh" | sed 's/^/  | /'
+		scripts/klp-status.sh | sed 's/^/  | /'
 		job
 		SUMMARY+=$(printf '\n  %-10s stalled: not complete after %s s, reversed' "$1" "$2")
 		run "echo 0 > $KLP/enabled"
 		watch_transition
 	fi
-	run rmmod rust_livepatch klp_job_target
+	run rmmod klp_job_patch klp_job_target
 }
 
 echo "== Before: the kernel's own cmdline_proc_show()"
@@ -91,7 +98,7 @@ echo
 echo "== Load the Rust livepatch; every task switches to the new code"
 echo "   (user tasks when they leave the kernel, kthreads when no patched"
 echo "   function is on their stack)"
-run insmod "$TOP/rust_livepatch.ko"
+run insmod rust_livepatch.ko
 watch_transition
 run ls $KLP $KLP/vmlinux
 run cat /proc/cmdline
@@ -106,9 +113,10 @@ echo "== The livepatch core's log"
 dmesg | grep -E '\] (rust_)?livepatch: ' | sed 's/^/  /'
 
 echo
-echo "== One job, three forms. A pass is recorded with the version of the"
-echo "   code that ran it and of the code that derived its format; a stale"
-echo "   pass mixes the two."
+KLP=$JOB_PATCH
+echo "== One job, three forms, patched by $MODS/klp_job_patch.ko (Rust). A pass"
+echo "   is recorded with the version of the code that ran it and of the code"
+echo "   that derived its format; a stale pass mixes the two."
 echo
 echo "-- workqueue form: one pass per work item, nothing kept between items"
 try_form workqueue 60

@@ -13,4 +13,4 @@ say "Step 4/4: the demo, in a VM"
 # kernel reports: the guest looks for them in its log instead.
 exec "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-600}" \
 	"dmesg -n 1; '$RLP_TOP/scripts/demo-guest.sh' || exit;
-	 if dmesg | grep -E '$SPLATS'; then echo 'ERROR: the guest kernel reported the problems above'; exit 1; fi"
+	 if dmesg | grep -E '$KERNEL_REPORTS'; then echo 'ERROR: the guest kernel reported the problems above'; exit 1; fi"

@@ -1,69 +1,148 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The Rust-enabled test kernel: source from Debian's linux-source-7.2
-# package, tinyconfig plus the fragments below, built once and cached
-# outside the clone under a key of kernel version, fragments and toolchain.
+# The Rust-enabled test kernel: tinyconfig plus the fragments below, built
+# once and cached outside the clone under a key of kernel source, fragments
+# and toolchain.
 #
 #   kernel.sh build   fetch, configure and build (if not cached); print KDIR
 #   kernel.sh kdir    print KDIR of the newest cached build, or fail
+#   kernel.sh series  print the series that RLP_KVER (or its default) selects
 #
-# RLP_KERNEL=debug selects the debug variant: the same kernel plus
-# scripts/debug-kernel.config (lockdep, KFENCE, kmemleak, ...), cached apart.
+# Where the source comes from:
+#   RLP_KVER=7.3      Debian's linux-source-7.3 package, newest upload of the
+#                     series in any suite that carries it (a release before
+#                     an -rc). Default: the newest series the project
+#                     supports that Debian ships (SUPPORTED_KVERS, lib.sh).
+#   RLP_KSRC=<dir>    a kernel source tree of your own (mainline, next, a
+#                     distribution's), built out of tree (O=), never written.
+# RLP_KERNEL selects a variant: debug adds scripts/debug-kernel.config
+# (lockdep, KFENCE, kmemleak, ...); each variant is cached apart.
 
 set -e
 . "$(dirname "$0")/lib.sh"
 
 FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config")
-LATEST=latest
+VARIANT=""
 case "${RLP_KERNEL:-}" in
 "") ;;
-debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); LATEST=latest-debug ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (the one there is: debug)" ;;
+debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there is: debug)" ;;
 esac
-SUITES=(trixie-backports sid)	# the suites that carry linux-source-7.2
+# The suites that may carry a linux-source-<series> package.
+SUITES=(bookworm-backports trixie trixie-backports sid experimental)
 RUST_MAKE_VARS=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 		RUSTDOC=/usr/bin/rustdoc CLIPPY_DRIVER=/usr/bin/clippy-driver
-		BINDGEN="$RLP_CACHE/tools/bin/bindgen")
+		RUSTFMT=/usr/bin/rustfmt BINDGEN="$RLP_CACHE/tools/bin/bindgen")
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
+APT="$RLP_CACHE/apt"
+APT_OPTS=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	  -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT" -o Dir::State::Status=/dev/null
+	  -o APT::Default-Release= -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false)
 
-# Download the newest linux-source-7.2 .deb with a private apt state, so the
-# system's apt configuration and packages are never touched. The mirror is
-# the one the system already uses.
-fetch_source_deb() {
-	local apt="$RLP_CACHE/apt" mirror
+# Package lists of SUITES, in a private apt state so that the system's apt
+# configuration and packages are never touched; the mirror is the one the
+# system uses. Refreshed when a day old (RLP_APT_REFRESH=1: now).
+update_lists() {
+	local mirror stamp="$APT/lists/.rlp-updated"
+	if [ -f "$stamp" ] && [ -z "${RLP_APT_REFRESH:-}" ] &&
+	   [ -n "$(find "$stamp" -mmin -1440)" ]; then
+		return
+	fi
 	mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' \
 		/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
 		awk '{print $2}' | head -n 1)
-	[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list*; cannot fetch linux-source-7.2"
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial"
-	: > "$apt/sources.list"
+	[ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: cannot look up linux-source packages; add one, or use RLP_KSRC=<kernel tree>"
+	mkdir -p "$APT/lists/partial" "$APT/archives/partial"
+	: > "$APT/sources.list"
 	for s in "${SUITES[@]}"; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main" >> "$apt/sources.list"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main" >> "$APT/sources.list"
 	done
-	APT_OPTS=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		  -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status=/dev/null
-		  -o APT::Default-Release=)
+	say "Looking up Debian's linux-source packages (${SUITES[*]})"
 	run_logged apt-source-update apt-get "${APT_OPTS[@]}" update
-	DEB_VERSION=$(apt-cache "${APT_OPTS[@]}" madison linux-source-7.2 |
-		awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -V | tail -n 1)
-	[ -n "$DEB_VERSION" ] || die "linux-source-7.2 is not offered by ${SUITES[*]} at $mirror"
+	touch "$stamp"
 }
 
-# Unpack the kernel source for $DEB_VERSION into $KSRC (once).
+# Uploads of linux-source-$1, newest first: "version suite" lines.
+uploads() {
+	apt-cache "${APT_OPTS[@]}" madison "linux-source-$1" 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $2); split($3, s, " "); sub(/\/.*/, "", s[2]); print $2, s[2] }'
+}
+
+# The series Debian ships a linux-source package of, newest first.
+shipped_series() {
+	apt-cache "${APT_OPTS[@]}" pkgnames linux-source- 2>/dev/null |
+		sed -n 's/^linux-source-\([0-9][0-9.]*\)$/\1/p' | sort -rV | xargs
+}
+
+# The upload to use: the newest release of the series, else its newest -rc.
+pick_upload() {
+	local all
+	all=$(uploads "$1")
+	{ grep -v '~rc' <<< "$all"; grep '~rc' <<< "$all"; } | grep . | head -n 1
+}
+
+# Sets KVER: RLP_KVER, or the newest supported series with a release.
+select_series() {
+	local s
+	if [ -n "${RLP_KVER:-}" ]; then
+		KVER=$RLP_KVER
+		[[ "$KVER" =~ ^[0-9]+\.[0-9]+$ ]] ||
+			die "RLP_KVER=$KVER: give a kernel series, such as ${SUPPORTED_KVERS%% *}"
+		return
+	fi
+	for s in $SUPPORTED_KVERS; do
+		if uploads "$s" | grep -qv '~rc'; then
+			KVER=$s
+			return
+		fi
+	done
+	die "Debian ships none of the kernel series this project supports ($SUPPORTED_KVERS); it ships: $(shipped_series)"
+}
+
+# Sets DEB_VERSION and SUITE for series KVER, or fails in one line naming
+# the series Debian does ship.
+resolve_series() {
+	local upload oldest=${SUPPORTED_KVERS##* }
+	upload=$(pick_upload "$KVER")
+	[ -n "$upload" ] ||
+		die "RLP_KVER=$KVER: Debian ships no linux-source-$KVER; it ships $(shipped_series) (${SUITES[*]}), of which this project supports $SUPPORTED_KVERS"
+	if ! [[ " $SUPPORTED_KVERS " == *" $KVER "* ]]; then
+		[ "$(printf '%s\n' "$KVER" "$oldest" | sort -V | head -n 1)" = "$oldest" ] ||
+			die "RLP_KVER=$KVER: older than the series this project supports ($SUPPORTED_KVERS)"
+		info "RLP_KVER=$KVER is newer than the series this project was tested on ($SUPPORTED_KVERS): trying it"
+	fi
+	read -r DEB_VERSION SUITE <<< "$upload"
+}
+
+# Unpack linux-source-$KVER $DEB_VERSION into $KSRC (once).
 unpack_source() {
-	KSRC="$RLP_CACHE/src/$DEB_VERSION/linux-source-7.2"
+	local dir="$RLP_CACHE/src/$DEB_VERSION" pkg="linux-source-$KVER"
+	KSRC="$dir/$pkg"
 	[ -f "$KSRC/.rlp-unpacked" ] && return
-	say "Unpacking linux-source-7.2 $DEB_VERSION"
-	local dir="$RLP_CACHE/src/$DEB_VERSION"
+	say "Downloading and unpacking $pkg $DEB_VERSION ($SUITE, about 170 MB)"
 	rm -rf "$dir" && mkdir -p "$dir"
-	(cd "$dir" && run_logged apt-download apt-get "${APT_OPTS[@]}" \
-		download "linux-source-7.2=$DEB_VERSION")
-	run_logged unpack sh -c "dpkg-deb -x '$dir'/linux-source-7.2_*.deb '$dir/deb' &&
-		tar -C '$dir' -xf '$dir'/deb/usr/src/linux-source-7.2.tar.xz &&
+	(cd "$dir" && run_logged apt-download apt-get "${APT_OPTS[@]}" download "$pkg=$DEB_VERSION")
+	run_logged unpack sh -c "dpkg-deb -x '$dir'/${pkg}_*.deb '$dir/deb' &&
+		tar -C '$dir' -xf '$dir'/deb/usr/src/$pkg.tar.xz &&
 		rm -rf '$dir/deb' '$dir'/*.deb"
-	[ -f "$KSRC/Makefile" ] || die "unexpected layout in linux-source-7.2 $DEB_VERSION: no $KSRC/Makefile"
+	[ -f "$KSRC/Makefile" ] || die "unexpected layout in $pkg $DEB_VERSION: no $KSRC/Makefile"
 	touch "$KSRC/.rlp-unpacked"
+}
+
+# RLP_KSRC: check the user's tree and name its build after it.
+user_source() {
+	KSRC=$(realpath "$RLP_KSRC" 2>/dev/null) && [ -f "$KSRC/Makefile" ] &&
+		grep -q '^PATCHLEVEL' "$KSRC/Makefile" ||
+		die "RLP_KSRC=$RLP_KSRC: not a kernel source tree (no top-level Makefile with VERSION and PATCHLEVEL)"
+	[ ! -f "$KSRC/.config" ] && [ ! -d "$KSRC/include/config" ] ||
+		die "RLP_KSRC=$RLP_KSRC: the tree has been configured or built in place; the test kernel is built with O=, which needs a clean tree: run 'make mrproper' there"
+	KVER=$(make -s -C "$KSRC" kernelversion 2>/dev/null | grep -E '^[0-9]') ||
+		die "RLP_KSRC=$RLP_KSRC: 'make kernelversion' fails there"
+	DEB_VERSION="ksrc-$KVER-$(echo "$KSRC" | sha256sum | cut -c1-8)"
+	local oldest=${SUPPORTED_KVERS##* }
+	[ "$(printf '%s\n' "${KVER%.*}" "$oldest" | sort -V | head -n 1)" = "$oldest" ] ||
+		die "RLP_KSRC=$RLP_KSRC: kernel $KVER is older than the series this project supports ($SUPPORTED_KVERS)"
 }
 
 cache_key() {
@@ -76,52 +155,87 @@ cache_key() {
 	} | sha256sum | cut -c1-12
 }
 
-# Configure and build into $KDIR unless a complete build is there.
+# Configure and build into $KDIR unless a complete build is there. A user
+# tree is rebuilt (incrementally) when its git HEAD or work tree changed.
 build_kernel() {
-	KDIR="$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key)"
-	if [ -f "$KDIR/.rlp-complete" ]; then
-		say "Test kernel cached: $KDIR"
+	local stamp=""
+	KDIR="$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key)$VARIANT"
+	[ -n "${RLP_KSRC:-}" ] && stamp=$(git -C "$KSRC" describe --always --dirty 2>/dev/null || echo none)
+	if [ -f "$KDIR/.rlp-complete" ] && [ "$(cat "$KDIR/.rlp-complete")" = "$stamp" ]; then
+		say "Test kernel cached: ${KDIR/#$HOME/\~}"
 		return
 	fi
-	say "Configuring the test kernel ($DEB_VERSION) in $KDIR"
+	say "Configuring the test kernel ($KVER, ${DEB_VERSION}${VARIANT}) in ${KDIR/#$HOME/\~}"
 	mkdir -p "$KDIR"
+	rm -f "$KDIR/.rlp-complete"
 	local mk=(make -C "$KSRC" O="$KDIR" "${RUST_MAKE_VARS[@]}")
 	run_logged kernel-config sh -c "$(printf '%q ' "${mk[@]}") tinyconfig &&
 		'$KSRC/scripts/kconfig/merge_config.sh' -m -O '$KDIR' '$KDIR/.config' $(printf '%q ' "${FRAGMENTS[@]}") &&
 		$(printf '%q ' "${mk[@]}") olddefconfig"
 	check_config
-	say "Building the test kernel with $(($(nproc) + 1)) jobs (about 6 minutes on 2 cores)"
+	say "Building the test kernel with $(($(nproc) + 1)) jobs (about 7 minutes on 2 cores)"
 	run_logged kernel-build "${mk[@]}" -j"$(($(nproc) + 1))" bzImage modules
-	touch "$KDIR/.rlp-complete"
+	echo "$stamp" > "$KDIR/.rlp-complete"
 }
 
 # Every option a fragment asks for must have survived olddefconfig; a
 # dropped one (say CONFIG_RUST, when the toolchain is unusable) is fatal.
 check_config() {
-	local want lost=()
+	local want lost=() why
 	for want in $(grep -h '^CONFIG_' "${FRAGMENTS[@]}"); do
 		grep -qx "$want" "$KDIR/.config" || lost+=("$want")
 	done
 	[ ${#lost[@]} -eq 0 ] && return
-	[[ " ${lost[*]} " == *" CONFIG_RUST=y "* ]] &&
-		info "CONFIG_RUST was dropped; 'make -C $KSRC O=$KDIR ${RUST_MAKE_VARS[*]} rustavailable' says why"
-	die "the test kernel config lacks: ${lost[*]} (see $RLP_LOGS/kernel-config.log)"
+	if [[ " ${lost[*]} " == *" CONFIG_RUST=y "* ]]; then
+		why=$(make -s -C "$KSRC" O="$KDIR" "${RUST_MAKE_VARS[@]}" rustavailable 2>&1 |
+			grep -m1 -iE 'error|not|too' | sed 's/^\*\*\* *//')
+		die "kernel $KVER cannot build Rust with this toolchain ($(/usr/bin/rustc --version | cut -d' ' -f1-2)): ${why:-see $RLP_LOGS/kernel-config.log}"
+	fi
+	die "kernel $KVER lacks what the test kernel needs: ${lost[*]} (unknown to this kernel, or their dependencies are; see $RLP_LOGS/kernel-config.log)"
+}
+
+# The `latest` links: per series and variant, and one for the default.
+link_name() {
+	if [ -n "${RLP_KSRC:-}" ]; then
+		echo "latest-ksrc$VARIANT"
+	else
+		echo "latest-$1$VARIANT"
+	fi
 }
 
 case "$1" in
 build)
-	fetch_source_deb
-	unpack_source
+	if [ -n "${RLP_KSRC:-}" ]; then
+		user_source
+	else
+		update_lists
+		select_series
+		resolve_series
+		unpack_source
+	fi
 	build_kernel
 	echo "$KSRC" > "$KDIR/.rlp-ksrc"
-	ln -sfn "$KDIR" "$RLP_CACHE/kernel/$LATEST"
+	ln -sfn "$KDIR" "$RLP_CACHE/kernel/$(link_name "$KVER")"
+	[ -n "${RLP_KVER:-}${RLP_KSRC:-}" ] || ln -sfn "$KDIR" "$RLP_CACHE/kernel/latest$VARIANT"
 	echo "$KDIR"
 	;;
 kdir)
-	[ -f "$RLP_CACHE/kernel/$LATEST/.rlp-complete" ] || exit 1
-	readlink -f "$RLP_CACHE/kernel/$LATEST"
+	if [ -n "${RLP_KSRC:-}" ]; then
+		link=$(link_name)
+	elif [ -n "${RLP_KVER:-}" ]; then
+		link=$(link_name "$RLP_KVER")
+	else
+		link=latest$VARIANT
+	fi
+	[ -f "$RLP_CACHE/kernel/$link/.rlp-complete" ] || exit 1
+	readlink -f "$RLP_CACHE/kernel/$link"
+	;;
+series)
+	update_lists >&2
+	select_series
+	echo "$KVER"
 	;;
 *)
-	die "usage: $0 build|kdir"
+	die "usage: $0 build|kdir|series"
 	;;
 esac

@@ -7,8 +7,8 @@
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CYCLES=$1 TASKS=$2 PERIOD=$3 LIMIT=$4 TIME=$5
 MODS=$TOP/selftests/test_modules
-KLP=/sys/kernel/livepatch/rust_livepatch
-PATCHED="rust_livepatch: this has been live patched"
+KLP=/sys/kernel/livepatch/klp_job_patch
+PATCHED="klp_job_patch: this has been live patched"
 READERS=/tmp/klp_cmdline_readers
 COUNTS=/tmp/klp_cmdline_counts
 
@@ -36,7 +36,7 @@ wait_for "[ \$(pgrep -c -P $readers) -eq $TASKS ]" 300 ||
 start=$SECONDS
 cycles=0 transitions=0 late=0 stopped=
 while [ "$cycles" -lt "$CYCLES" ] && [ $((SECONDS - start)) -lt "$TIME" ]; do
-	insmod "$MODS/rust_livepatch.ko" ||
+	insmod "$MODS/klp_job_patch.ko" ||
 		{ stopped="cycle $((cycles + 1)): insmod failed"; break; }
 	if wait_for "grep -q '^0$' $KLP/transition" "$LIMIT"; then
 		transitions=$((transitions + 1))
@@ -52,7 +52,7 @@ while [ "$cycles" -lt "$CYCLES" ] && [ $((SECONDS - start)) -lt "$TIME" ]; do
 		late=$((late + 1))
 		break
 	fi
-	rmmod rust_livepatch ||
+	rmmod klp_job_patch ||
 		{ stopped="cycle $((cycles + 1)): rmmod failed"; break; }
 	cycles=$((cycles + 1))
 	[ $((cycles % 10)) -eq 0 ] && echo "  $cycles cycles, $((SECONDS - start)) s"

@@ -3,7 +3,8 @@
 #
 # `make stress`: set up as `make check` does, on the debug test kernel
 # (RLP_KERNEL=debug unless set; RLP_KERNEL= for the normal one), then, in a
-# VM, enable -> transition -> disable -> unload rust_livepatch over and over
+# VM, enable -> transition -> disable -> unload klp_job_patch (the per-task
+# tests' Rust livepatch) over and over
 # while user processes read /proc/cmdline, whose show function it
 # replaces, and klp_job_target's workqueue job runs. Prints what was done
 # and counted; fails on a read or pass lost or counted twice, a
@@ -29,13 +30,13 @@ TIME=${STRESS_TIME:-3600}
 prepare
 
 log="$RLP_LOGS/stress.log"
-say "Stress: $CYCLES cycles of rust_livepatch, $TASKS readers every $PERIOD ms, the workqueue job; ${RLP_KERNEL:-normal} kernel"
+say "Stress: $CYCLES cycles of klp_job_patch, $TASKS readers every $PERIOD ms, the workqueue job; ${RLP_KERNEL:-normal} kernel"
 info "results also in $log; no new cycle after $TIME s"
 set +e
 "$RLP_TOP/scripts/vm.sh" "$KDIR" $((TIME + 900)) \
 	"'$RLP_TOP/scripts/stress-guest.sh' $CYCLES $TASKS $PERIOD $LIMIT $TIME" | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-echo "  kernel reports in the guest console: $(grep -cE "$SPLATS" "$RLP_LOGS/vm-console.log")"
+echo "  kernel reports in the guest console: $(count_kernel_reports "$RLP_LOGS/vm-console.log")"
 [ "$rc" -eq 0 ] && echo "stress: PASS" || echo "stress: FAIL"
 exit "$rc"

@@ -65,10 +65,10 @@ elif [ "$rc" -eq 255 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2
 	echo "ERROR: the VM failed (exit $rc)" >&2
-elif grep -qE "$SPLATS" "$console"; then
+elif kernel_reports "$console" > /dev/null; then
 	echo "---- kernel reports in the guest console ($console) ----" >&2
-	grep -E -A 12 "$SPLATS" "$console" | head -n 60 >&2
-	echo "ERROR: the guest kernel reported $(grep -cE "$SPLATS" "$console") problem(s)" >&2
+	kernel_reports "$console" 12 | head -n 60 >&2
+	echo "ERROR: the guest kernel reported $(count_kernel_reports "$console") problem(s): a kernel bug, or one in a module under test; see the console log" >&2
 	[ "$rc" -ne 0 ] || rc=1
 fi
 exit "$rc"

@@ -54,14 +54,14 @@ livepatch: '$1': unpatching complete"
 # check_result() - verify dmesg output, as upstream's check_result(), which
 #	keeps only lines with "livepatch:" or "test_klp", its modules' prefix,
 #	and so drops its own "% insmod ..." lines for other modules: keep
-#	those, insmod's errors, and the lines of our target module and of
-#	the callbacks sample.
+#	those, insmod's errors, and the lines of the job's target and patch
+#	modules and of the callbacks sample.
 function check_result {
 	local expect="$*"
 	local result
 
 	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
-		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'test_klp' -e 'klp_job_target' \
+		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'test_klp' -e 'klp_job_' \
 		      -e '\] % ' -e 'insmod: ERROR' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
 		 sed 's/^\[[ 0-9.]*\] //' | \
@@ -83,12 +83,12 @@ function check_result {
 function cleanup() {
 	local patch mod
 
-	for patch in "$SYSFS_KLP_DIR"/{rust_livepatch,test_klp_}*; do
+	for patch in "$SYSFS_KLP_DIR"/{rust_livepatch,klp_job_patch,test_klp_}*; do
 		[[ -e "$patch/enabled" ]] || continue
 		echo 0 > "$patch/enabled" 2> /dev/null
 		loop_until '[[ ! -e "$patch" ]]'
 	done
-	for mod in $(lsmod | awk '$1 ~ /^(rust_livepatch|livepatch_|test_klp_|klp_job_target)/ { print $1 }'); do
+	for mod in $(lsmod | awk '$1 ~ /^(rust_livepatch|livepatch_|test_klp_|klp_job_)/ { print $1 }'); do
 		rmmod "$mod" 2> /dev/null
 	done
 	pop_config

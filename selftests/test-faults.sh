@@ -11,7 +11,7 @@
 
 . $(dirname $0)/functions.sh
 
-MOD_LIVEPATCH=rust_livepatch
+MOD_LIVEPATCH=klp_job_patch
 NPROC=100
 READERS=${OUTPUT:-$(dirname $0)}/klp_cmdline_readers
 CPU1=/sys/devices/system/cpu/cpu1/online

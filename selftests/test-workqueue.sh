@@ -8,7 +8,7 @@
 
 . $(dirname $0)/functions.sh
 
-MOD_LIVEPATCH=rust_livepatch
+MOD_LIVEPATCH=klp_job_patch
 
 setup_config
 

@@ -11,32 +11,28 @@ scenario=${0##*/upstream-}
 upstream=$KSRC/tools/testing/selftests/livepatch
 run=${OUTPUT:-/tmp/rust_livepatch-selftests}/upstream
 
-# Cases whose premise does not hold for a Rust livepatch, and why. They are
-# cut from the scenario and reported as skipped ("SKIP case:").
-declare -A inapplicable=(
-	["test-ftrace.sh"]="trace livepatched function and check that the live patch remains in effect"
-)
-why_inapplicable="the kernel builds Rust code without __fentry__ calls, so ftrace cannot trace a Rust replacement function"
-
 # The getpid hammer of test-syscall.sh is built there (TEST_GEN_FILES).
 mkdir -p "$run"
 ln -sfn "$RLP_TOP/selftests/test_modules" "$run/test_modules"
 ln -sfn "$upstream/functions.sh" "$run/functions.sh"
 cd "$run" || exit 1
 
+# Cases whose premise does not hold for a Rust livepatch are cut from the
+# scenario and reported as skipped ("SKIP case:"): see expected-skips.
 script=$upstream/$scenario
-case=${inapplicable[$scenario]}
-if [ -n "$case" ]; then
+while IFS='|' read -r file case why; do
+	[ "$file" = "$scenario" ] || continue
 	grep -qxF "start_test \"$case\"" "$script" ||
 		{ echo "ERROR: no case '$case' in $script to skip"; exit 1; }
 	# From that case's start_test up to the next case's comment block.
 	awk -v c="start_test \"$case\"" '
 		$0 == c { skip = 1; next }
 		skip && /^(# |start_test )/ { skip = 0 }
-		!skip' "$script" > "$run/$scenario"
+		!skip' "$script" > "$run/$scenario.cut"
+	mv "$run/$scenario.cut" "$run/$scenario"
 	script=$run/$scenario
-	echo "SKIP case: $case: $why_inapplicable"
-fi
+	echo "SKIP case: $case: $why"
+done < <(grep -v '^#' "$RLP_TOP/selftests/expected-skips")
 bash "$script"
 ret=$?
 

@@ -9,13 +9,10 @@ use kernel::prelude::*;
 
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../../support/printk.rs"]
+mod printk;
 
 use livepatch::{
-    printk::{
-        console_loglevel,
-        set_console_loglevel,
-        CONSOLE_LOGLEVEL_MOTORMOUTH, //
-    },
     Callbacks,
     Funcs,
     Object,
@@ -24,6 +21,11 @@ use livepatch::{
     PatchedObject,
     State,
     States, //
+};
+use printk::{
+    console_loglevel,
+    set_console_loglevel,
+    CONSOLE_LOGLEVEL_MOTORMOUTH, //
 };
 
 livepatch::modinfo_livepatch!();

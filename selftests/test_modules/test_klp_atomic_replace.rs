@@ -14,18 +14,20 @@ use kernel::{
 
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../../support/param.rs"]
+mod param;
 
 use livepatch::{
-    param::{
-        module_param_int,
-        IntParam, //
-    },
     seq_show,
     Func,
     Funcs,
     Object,
     Objects,
     Patch, //
+};
+use param::{
+    module_param_int,
+    IntParam, //
 };
 
 module! {

@@ -13,12 +13,10 @@ use kernel::{
 
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../../support/param.rs"]
+mod param;
 
 use livepatch::{
-    param::{
-        module_param_int,
-        IntParam, //
-    },
     work_fn,
     Callbacks,
     Func,
@@ -27,6 +25,10 @@ use livepatch::{
     Objects,
     Patch,
     PatchedObject, //
+};
+use param::{
+    module_param_int,
+    IntParam, //
 };
 
 module! {

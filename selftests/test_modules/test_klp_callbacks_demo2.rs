@@ -9,18 +9,20 @@ use kernel::prelude::*;
 
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../../support/param.rs"]
+mod param;
 
 use livepatch::{
-    param::{
-        module_param_int,
-        IntParam, //
-    },
     Callbacks,
     Funcs,
     Object,
     Objects,
     Patch,
     PatchedObject, //
+};
+use param::{
+    module_param_int,
+    IntParam, //
 };
 
 module! {

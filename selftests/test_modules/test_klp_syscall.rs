@@ -27,26 +27,30 @@ use kernel::{
 
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[path = "../../support/param.rs"]
+mod param;
+#[path = "../../support/sysfs.rs"]
+mod sysfs;
 
 use livepatch::{
-    param::{
-        module_param_array,
-        IntArray, //
-    },
     syscall::{
         syscall0,
         syscall_name, //
-    },
-    sysfs::{
-        sysfs_show,
-        Attribute,
-        KernelDir, //
     },
     Func,
     Funcs,
     Object,
     Objects,
     Patch, //
+};
+use param::{
+    module_param_array,
+    IntArray, //
+};
+use sysfs::{
+    sysfs_show,
+    Attribute,
+    KernelDir, //
 };
 
 module! {

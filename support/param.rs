@@ -33,6 +33,10 @@
 //! with a plain store: Rust reads it once per use ([`IntParam::get`]), as C
 //! code reads such parameters.
 
+// Each test module mounts this file, as `mod <file name>;` at its crate root,
+// and uses part of it.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+
 use kernel::{
     bindings,
     ffi,
@@ -182,12 +186,12 @@ macro_rules! modinfo_parm {
         const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":", $ptype, "\0");
         #[link_section = ".modinfo"]
         #[used(compiler)]
-        static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] = $crate::livepatch::param::modinfo(PARMTYPE);
+        static MODINFO_PARMTYPE: [u8; PARMTYPE.len()] = $crate::param::modinfo(PARMTYPE);
 
         const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
         #[link_section = ".modinfo"]
         #[used(compiler)]
-        static MODINFO_PARM: [u8; PARM.len()] = $crate::livepatch::param::modinfo(PARM);
+        static MODINFO_PARM: [u8; PARM.len()] = $crate::param::modinfo(PARM);
     };
 }
 pub(crate) use modinfo_parm;
@@ -215,14 +219,14 @@ macro_rules! module_param_int {
         const _: () = {
             #[link_section = "__param"]
             #[used(compiler)]
-            static PARAM: ::kernel::module_param::KernelParam = $crate::livepatch::param::int_param(
+            static PARAM: ::kernel::module_param::KernelParam = $crate::param::int_param(
                 ::kernel::c_str!(stringify!($name)),
                 &raw mut ::kernel::bindings::__this_module,
                 &$value,
                 $perm,
             );
 
-            $crate::livepatch::param::modinfo_parm!($name, "int", $desc);
+            $crate::param::modinfo_parm!($name, "int", $desc);
         };
     };
 }
@@ -241,18 +245,17 @@ macro_rules! module_param_array {
         description: $desc:literal $(,)?
     ) => {
         const _: () = {
-            static ARRAY: $crate::livepatch::param::KparamArray = $array.kparam_array();
+            static ARRAY: $crate::param::KparamArray = $array.kparam_array();
 
             #[link_section = "__param"]
             #[used(compiler)]
-            static PARAM: ::kernel::module_param::KernelParam =
-                $crate::livepatch::param::array_param(
-                    ::kernel::c_str!(stringify!($name)),
-                    &raw mut ::kernel::bindings::__this_module,
-                    &ARRAY,
-                );
+            static PARAM: ::kernel::module_param::KernelParam = $crate::param::array_param(
+                ::kernel::c_str!(stringify!($name)),
+                &raw mut ::kernel::bindings::__this_module,
+                &ARRAY,
+            );
 
-            $crate::livepatch::param::modinfo_parm!($name, "array of int", $desc);
+            $crate::param::modinfo_parm!($name, "array of int", $desc);
         };
     };
 }

@@ -4,6 +4,10 @@
 //!
 //! C header: [`include/linux/printk.h`](srctree/include/linux/printk.h)
 
+// Each test module mounts this file, as `mod <file name>;` at its crate root,
+// and uses part of it.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+
 use kernel::{
     bindings,
     ffi, //

@@ -21,6 +21,10 @@
 //! dir.create_file(&COUNT_ATTR)?;
 //! ```
 
+// Each test module mounts this file, as `mod <file name>;` at its crate root,
+// and uses part of it.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+
 use core::ptr::{
     self,
     NonNull, //
@@ -91,9 +95,9 @@ macro_rules! sysfs_show {
             // kobject of `kobj_sysfs_ops` (`KernelDir`), which sysfs calls
             // with a zeroed `PAGE_SIZE` buffer of its own
             // (`sysfs_kf_seq_show()`).
-            unsafe { $crate::livepatch::sysfs::show(buf, $f) }
+            unsafe { $crate::sysfs::show(buf, $f) }
         }
-        $crate::livepatch::sysfs::Show::new(show)
+        $crate::sysfs::Show::new(show)
     }};
 }
 pub(crate) use sysfs_show;
@@ -113,20 +117,25 @@ unsafe impl Sync for Attribute {}
 impl Attribute {
     /// The file `name`, readable by all, whose text `show` writes
     /// (C: `__ATTR_RO`).
-    // With `CONFIG_DEBUG_LOCK_ALLOC`, `struct attribute` has lockdep fields,
-    // which must be zero for a static attribute.
-    #[allow(clippy::needless_update)]
     pub const fn read_only(name: &'static CStr, show: Show) -> Self {
-        // INVARIANT: the fields are set as documented.
-        Self(Opaque::new(bindings::kobj_attribute {
-            attr: bindings::attribute {
-                name: kernel::str::as_char_ptr_in_const_context(name),
-                mode: 0o444,
-                ..pin_init::zeroed()
-            },
-            show: Some(show.0),
-            store: None,
-        }))
+        // Zeroed: with `CONFIG_DEBUG_LOCK_ALLOC`, `struct attribute` has
+        // lockdep fields, which must be zero for a static attribute.
+        let mut attr: bindings::kobj_attribute = pin_init::zeroed();
+        attr.attr.name = kernel::str::as_char_ptr_in_const_context(name);
+        attr.attr.mode = 0o444;
+        // Since 7.3, `show` shares an anonymous union (a struct with
+        // `CONFIG_CFI`) with `show_const`; `Kbuild` sets the cfg from the
+        // kernel's own bindings.
+        #[cfg(not(klp_kobj_attribute_anon))]
+        {
+            attr.show = Some(show.0);
+        }
+        #[cfg(klp_kobj_attribute_anon)]
+        {
+            attr.__bindgen_anon_1.show = Some(show.0);
+        }
+        // INVARIANT: the fields are set as documented, `store` is zero.
+        Self(Opaque::new(attr))
     }
 }
 

@@ -18,8 +18,12 @@
 //! )]);
 //! ```
 //!
-//! As for [`seq_show!`](super::seq_show), the author checks each
+//! As for [`seq_show!`](crate::livepatch::seq_show), the author checks each
 //! prototype, and `struct dummy`, against the C source.
+
+// Each test module mounts this file, as `mod <file name>;` at its crate root,
+// and uses part of it.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
 use core::ptr;
 use kernel::{
@@ -86,25 +90,25 @@ pub fn time_after(a: ffi::c_ulong, b: ffi::c_ulong) -> bool {
     (b.wrapping_sub(a) as ffi::c_long) < 0
 }
 
-/// Makes a [`NewFunc`](super::NewFunc) that replaces
+/// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces
 /// `struct dummy *dummy_alloc(void)` by `f: fn() -> Option<KBox<Dummy>>`.
 ///
 /// The caller owns the dummy returned and frees it with `kfree()`.
 macro_rules! dummy_alloc {
     ($f:path) => {{
-        extern "C" fn alloc() -> *mut $crate::livepatch::shadow_mod::Dummy {
+        extern "C" fn alloc() -> *mut $crate::shadow_mod::Dummy {
             $f().map_or(::core::ptr::null_mut(), ::kernel::alloc::KBox::into_raw)
         }
-        $crate::livepatch::NewFunc::dummy_alloc(alloc)
+        $crate::livepatch::NewFunc::from_ptr(alloc as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use dummy_alloc;
 
-/// Makes a [`NewFunc`](super::NewFunc) that replaces
+/// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces
 /// `void dummy_free(struct dummy *d)` by `f: fn(KBox<Dummy>)`.
 macro_rules! dummy_free {
     ($f:path) => {{
-        extern "C" fn free(d: *mut $crate::livepatch::shadow_mod::Dummy) {
+        extern "C" fn free(d: *mut $crate::shadow_mod::Dummy) {
             // SAFETY: the C module calls `dummy_free()` with a dummy from
             // `dummy_alloc()` (`kzalloc()` of a `struct dummy`, or a `KBox`
             // of a replacement), which it took off its list and no longer
@@ -112,18 +116,18 @@ macro_rules! dummy_free {
             let d = unsafe { ::kernel::alloc::KBox::from_raw(d) };
             $f(d)
         }
-        $crate::livepatch::NewFunc::dummy_free(free)
+        $crate::livepatch::NewFunc::from_ptr(free as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use dummy_free;
 
-/// Makes a [`NewFunc`](super::NewFunc) that replaces
+/// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces
 /// `bool dummy_check(struct dummy *d, unsigned long jiffies)` by
 /// `f: fn(&Dummy, c_ulong) -> bool`.
 macro_rules! dummy_check {
     ($f:path) => {{
         extern "C" fn check(
-            d: *mut $crate::livepatch::shadow_mod::Dummy,
+            d: *mut $crate::shadow_mod::Dummy,
             jiffies: ::kernel::ffi::c_ulong,
         ) -> bool {
             // SAFETY: the C module calls `dummy_check()` with a dummy on its
@@ -132,24 +136,7 @@ macro_rules! dummy_check {
             let d = unsafe { &*d };
             $f(d, jiffies)
         }
-        $crate::livepatch::NewFunc::dummy_check(check)
+        $crate::livepatch::NewFunc::from_ptr(check as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use dummy_check;
-
-impl super::NewFunc {
-    /// A replacement for `dummy_alloc()`; see [`dummy_alloc!`].
-    pub const fn dummy_alloc(f: extern "C" fn() -> *mut Dummy) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-
-    /// A replacement for `dummy_free()`; see [`dummy_free!`].
-    pub const fn dummy_free(f: extern "C" fn(*mut Dummy)) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-
-    /// A replacement for `dummy_check()`; see [`dummy_check!`].
-    pub const fn dummy_check(f: extern "C" fn(*mut Dummy, ffi::c_ulong) -> bool) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-}

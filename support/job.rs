@@ -6,16 +6,37 @@
 //!
 //! The job's state ([`Job`]) and adapter macros that turn safe Rust
 //! functions into replacements for the job's C functions, one macro per C
-//! prototype, as [`seq_show!`](super::seq_show) does for show functions.
+//! prototype, as [`seq_show!`](crate::livepatch::seq_show) does for show
+//! functions.
+//!
+//! Mount it as `mod job;` at the crate root: its macros refer to `$crate::job`.
 
-use super::{
-    bindings,
-    NewFunc, //
-};
+// Each test module mounts this file, as `mod <file name>;` at its crate root,
+// and uses part of it.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+
 use kernel::{
     ffi,
     types::Opaque, //
 };
+
+/// bindgen's output for `klp_job.h`, generated at build time (see `Kbuild`).
+#[allow(
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    dead_code,
+    missing_docs,
+    non_camel_case_types,
+    non_upper_case_globals,
+    unreachable_pub
+)]
+pub mod bindings {
+    use kernel::bindings::*;
+    use kernel::ffi;
+    use pin_init::MaybeZeroable;
+
+    include!("bindings_generated.rs");
+}
 
 /// Version of the target's own code.
 pub const ORIGINAL: u32 = bindings::KLP_JOB_ORIGINAL;
@@ -105,43 +126,17 @@ impl Kthread {
     }
 }
 
-/// C `unsigned int (*)(struct klp_job *)`.
-pub type FormatFn = extern "C" fn(*mut bindings::klp_job) -> ffi::c_uint;
-/// C `void (*)(struct klp_job *, unsigned int)`.
-pub type PassFn = extern "C" fn(*mut bindings::klp_job, ffi::c_uint);
-/// C `int (*)(void *)`, a kthread's main function.
-pub type KthreadFn = extern "C" fn(*mut ffi::c_void) -> ffi::c_int;
-
-impl NewFunc {
-    /// A replacement for `klp_job_format()`; see [`job_format!`].
-    pub const fn job_format(f: FormatFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-
-    /// A replacement for `klp_job_pass()`; see [`job_pass!`].
-    pub const fn job_pass(f: PassFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-
-    /// A replacement for `klp_job_kthread()`; see [`job_kthread!`].
-    pub const fn job_kthread(f: KthreadFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-}
-
 /// Replaces `unsigned int klp_job_format(struct klp_job *job)` by
 /// `f: fn(&Job) -> u32`.
 macro_rules! job_format {
     ($f:path) => {{
-        extern "C" fn format(
-            job: *mut $crate::livepatch::bindings::klp_job,
-        ) -> ::kernel::ffi::c_uint {
+        extern "C" fn format(job: *mut $crate::job::bindings::klp_job) -> ::kernel::ffi::c_uint {
             // SAFETY: the target calls `klp_job_format()` with its job,
             // during a pass.
-            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            let job = unsafe { $crate::job::Job::from_raw(job) };
             $f(job)
         }
-        $crate::livepatch::NewFunc::job_format(format)
+        $crate::livepatch::NewFunc::from_ptr(format as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use job_format;
@@ -151,15 +146,15 @@ pub(crate) use job_format;
 macro_rules! job_pass {
     ($f:path) => {{
         extern "C" fn pass(
-            job: *mut $crate::livepatch::bindings::klp_job,
+            job: *mut $crate::job::bindings::klp_job,
             format: ::kernel::ffi::c_uint,
         ) {
             // SAFETY: the target calls `klp_job_pass()` with its job,
             // during a pass.
-            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            let job = unsafe { $crate::job::Job::from_raw(job) };
             $f(job, format)
         }
-        $crate::livepatch::NewFunc::job_pass(pass)
+        $crate::livepatch::NewFunc::from_ptr(pass as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use job_pass;
@@ -171,13 +166,13 @@ macro_rules! job_kthread {
         extern "C" fn kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
             // SAFETY: the target runs `klp_job_kthread()` as a kthread's
             // main function.
-            let thread = unsafe { $crate::livepatch::job::Kthread::new_in_kthread_main() };
+            let thread = unsafe { $crate::job::Kthread::new_in_kthread_main() };
             // SAFETY: the target starts `klp_job_kthread()` with its job as
             // `data` and stops the thread before freeing the job.
-            let job = unsafe { $crate::livepatch::job::Job::from_raw(data.cast()) };
+            let job = unsafe { $crate::job::Job::from_raw(data.cast()) };
             ::kernel::error::from_result(|| $f(&thread, job).map(|()| 0))
         }
-        $crate::livepatch::NewFunc::job_kthread(kthread)
+        $crate::livepatch::NewFunc::from_ptr(kthread as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use job_kthread;
@@ -190,13 +185,13 @@ macro_rules! job_work {
             // SAFETY: the target queues only its job's `dwork` with
             // `klp_job_work()`, so `work` is `job.dwork.work`.
             let job = unsafe {
-                ::kernel::container_of!(work, $crate::livepatch::bindings::klp_job, dwork.work)
+                ::kernel::container_of!(work, $crate::job::bindings::klp_job, dwork.work)
             };
             // SAFETY: the target cancels the work before freeing the job.
-            let job = unsafe { $crate::livepatch::job::Job::from_raw(job) };
+            let job = unsafe { $crate::job::Job::from_raw(job) };
             $f(job)
         }
-        $crate::livepatch::NewFunc::work(work)
+        $crate::livepatch::NewFunc::from_ptr(work as *const ::kernel::ffi::c_void)
     }};
 }
 pub(crate) use job_work;

@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# klp-cfgs.sh KDIR: the `--cfg` flags that tell the Rust code what differs
+# between the kernels it builds against, read off KDIR's own Rust bindings.
+# Kbuild passes them to rustc; scripts/rust-project.py to rust-analyzer.
+
+bindings=$1/rust/bindings/bindings_generated.rs
+
+# Since 7.3, `struct kobj_attribute` puts `show` and `store` in anonymous
+# unions (`__SYSFS_FUNCTION_ALTERNATIVE`, include/linux/sysfs.h).
+grep -qs 'kobj_attribute__bindgen_ty_1' "$bindings" && echo "--cfg klp_kobj_attribute_anon"
+exit 0
