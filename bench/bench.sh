@@ -24,7 +24,7 @@ gcc -O2 -o "$bin/read_cmdline" "$RLP_TOP/bench/read_cmdline.c"
 gcc -O2 -o "$bin/klp_cmdline_readers" "$RLP_TOP/selftests/klp_cmdline_readers.c"
 
 log="$RLP_LOGS/bench.log"
-say "Step 4/4: measuring in a VM (TASKS=${TASKS:-0 100 1000 10000}; can take 20 minutes under TCG)"
+say "Measuring in a VM (TASKS=${TASKS:-0 100 1000 10000}; can take 20 minutes under TCG)"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \

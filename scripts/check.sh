@@ -36,7 +36,7 @@ if [ "$1" = upstream ]; then
 	log="$RLP_LOGS/upstream-selftests.log"
 	: > "$log"
 elif [ -z "${TESTS:-}" ]; then
-	say "Host tests"
+	say "Host tests (KTAP)"
 	"$RLP_TOP/scripts/host-tests.sh" "$KDIR" | tee -a "$log"
 fi
 [ "$1" = upstream ] || guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '${TESTS:-}'"

@@ -8,7 +8,7 @@ set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 prepare
-say "Step 4/4: the demo, in a VM"
+say "The demo, in a VM"
 # The demo keeps kernel messages off the console, where vm.sh looks for
 # kernel reports: the guest looks for them in its log instead.
 exec "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-600}" \

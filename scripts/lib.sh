@@ -89,10 +89,10 @@ as_root() {
 # prepare: what `make demo` and `make check` share. Install what is
 # missing, build (or reuse) the test kernel, build the modules; sets KDIR.
 prepare() {
-	say "Step 1/4: host packages and tools"
+	say "Set-up 1/3: host packages and tools"
 	"$RLP_TOP/scripts/setup-host.sh"
-	say "Step 2/4: the Rust-enabled test kernel"
+	say "Set-up 2/3: the Rust-enabled test kernel"
 	KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
-	say "Step 3/4: building the modules against $KDIR"
+	say "Set-up 3/3: building the modules against ${KDIR/#$HOME/\~}"
 	run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
 }

@@ -12,12 +12,7 @@ mkdir -p /tmp/rust_livepatch-selftests
 
 # The debug kernel: kmemleak scans all memory every 10 minutes, slow under
 # emulation: scan once, at the end, instead.
-# Its checks also make 1000 readers of /proc/cmdline every 100 ms more
-# than an emulated guest can serve: test-user-tasks.sh reads every second.
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan=off > /sys/kernel/debug/kmemleak
-	export PERIOD_MS=1000
-fi
+[ -w /sys/kernel/debug/kmemleak ] && echo scan=off > /sys/kernel/debug/kmemleak
 
 # Through a pipe: the kselftest runner reopens /dev/stdout for appending,
 # which overwrites earlier output when the guest's stdout is a file.
