@@ -89,10 +89,12 @@ fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
 }
 
 fn livepatch_fix1_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
-    // The leak is freed when the variable drops it, after this returns.
+    // The leak is freed when the variable drops it, after this returns. The
+    // dummy's address is printed as `{:p}` prints pointers: hashed, since
+    // 7.3, as C's `%p`, like the address printed at its allocation.
     pr_info!(
-        "livepatch_fix1_dummy_leak_dtor: dummy @ {:#x}, prevented leak @ {:p}\n",
-        d,
+        "livepatch_fix1_dummy_leak_dtor: dummy @ {:p}, prevented leak @ {:p}\n",
+        d as *const Dummy,
         &**leak
     );
 }

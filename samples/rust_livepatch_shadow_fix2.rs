@@ -79,8 +79,8 @@ fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
 
 fn livepatch_fix2_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
     pr_info!(
-        "livepatch_fix2_dummy_leak_dtor: dummy @ {:#x}, prevented leak @ {:p}\n",
-        d,
+        "livepatch_fix2_dummy_leak_dtor: dummy @ {:p}, prevented leak @ {:p}\n",
+        d as *const Dummy,
         &**leak
     );
 }
