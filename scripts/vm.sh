@@ -55,8 +55,11 @@ fi
 	echo KVM > "$RLP_LOGS/vm-accel"
 console="$RLP_LOGS/vm-console.log"
 info "guest console log: $console"
-rc=0
-timeout -k 10 "$TIMEOUT" "${VNG[@]}" "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" || rc=$?
+# Through a pipe: vng reopens its standard output, which truncates it when
+# it is a file (the log of a whole `make check`).
+# (No pipefail here: the pipeline's status is cat's.)
+timeout -k 10 "$TIMEOUT" "${VNG[@]}" "${accel[@]}" --exec "$CMD" </dev/null 2>"$console" | cat
+rc=${PIPESTATUS[0]}
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2
