@@ -55,8 +55,10 @@ run_logged() {
 		last=$(tail -n 1 "$log" 2>/dev/null | cut -c1-100)
 		info "[$((SECONDS - start)) s] $last"
 	done
-	wait "$pid"
-	rc=$?
+	# Not `wait; rc=$?`: under `set -e`, a failure would exit before
+	# the log's tail is shown.
+	rc=0
+	wait "$pid" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "---- last 40 lines of $log ----" >&2
 		tail -n 40 "$log" >&2
