@@ -7,6 +7,10 @@
 #   make bench          measure Rust against upstream's C sample (docs/)
 #   make stress         enable/disable cycles under load, on the debug kernel
 #   make rust-analyzer  write rust-project.json for every module here
+#   make upstream-series  write upstream/: the API and sample as patches
+#                       for the kernel source of RLP_KVER (default series)
+#   make upstream-check   apply upstream/ and build the kernel after each
+#                       patch (bisectable), checkpatch --strict each patch
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
 #
 # By default KDIR is the project's test kernel (of RLP_KVER, RLP_KSRC,
@@ -31,6 +35,12 @@ rust-analyzer: modules
 	@$(klp_make) rust-analyzer
 	@python3 scripts/rust-project.py rust-project.json Kbuild $(KDIR)
 
+upstream-series:
+	@python3 scripts/upstream-series.py "$$(scripts/kernel.sh ksrc)" upstream
+
+upstream-check:
+	@scripts/upstream-check.sh
+
 demo check stress:
 	@scripts/$@.sh
 
@@ -45,4 +55,5 @@ rustfmt rustfmtcheck:
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs')
 
-.PHONY: modules clean rust-analyzer demo check stress check-upstream bench rustfmt rustfmtcheck
+.PHONY: modules clean rust-analyzer upstream-series upstream-check demo check stress \
+	check-upstream bench rustfmt rustfmtcheck

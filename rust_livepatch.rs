@@ -24,18 +24,19 @@ use kernel::{
     seq_print, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 
 use livepatch::{
-    seq_show,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: RustLivepatch,
     name: "rust_livepatch",
     authors: ["rust_livepatch developers"],
@@ -43,30 +44,34 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
-/// Replaces `cmdline_proc_show()` of `fs/proc/cmdline.c`.
 fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
     seq_print!(m, "rust_livepatch: this has been live patched\n");
     Ok(())
 }
 
-static FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"cmdline_proc_show",
-    seq_show!(livepatch_cmdline_proc_show),
-)]);
-static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 1] = [
+    // SAFETY: `cmdline_proc_show()` (fs/proc/cmdline.c) is a seq_file show
+    // function, `int cmdline_proc_show(struct seq_file *m, void *v)`: the
+    // prototype `seq_show!` makes.
+    unsafe {
+        Func::new(
+            c"cmdline_proc_show",
+            livepatch::seq_show!(livepatch_cmdline_proc_show),
+        )
+    },
+];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
 struct RustLivepatch;
 
 impl kernel::Module for RustLivepatch {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        // The core does not log every refusal (EBUSY while another patch
-        // is in transition): say why the load fails.
-        PATCH
-            .enable(module)
-            .inspect_err(|e| pr_err!("cannot enable the patch: error {}\n", e.to_errno()))?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(RustLivepatch)
+    }
+}
+
+impl Livepatch for RustLivepatch {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

@@ -9,77 +9,156 @@
 
 use super::bindings;
 use kernel::{
-    error::from_result,
+    error::{
+        from_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
     ffi,
     prelude::*,
     types::Opaque, //
 };
 
 /// What a livepatch does before and after one object is patched or
-/// unpatched. Attach it with [`Object::vmlinux_with_callbacks`] or
-/// [`Object::module_with_callbacks`]; the methods not written do nothing.
+/// unpatched (C: `struct klp_callbacks`). Attach it with
+/// [`Object::with_callbacks`](super::Object::with_callbacks); the callbacks
+/// not implemented stay NULL, as in C.
 ///
-/// ```ignore
+/// ```
+/// use kernel::{
+///     livepatch::{
+///         Callbacks,
+///         Func,
+///         Object,
+///         PatchedObject, //
+///     },
+///     prelude::*, //
+/// };
+///
 /// struct Announce;
 ///
+/// #[vtable]
 /// impl Callbacks for Announce {
 ///     fn post_patch(obj: &PatchedObject) {
 ///         pr_info!("{obj} patched\n");
 ///     }
 /// }
 ///
-/// static OBJS: Objects<1> = Objects::new([Object::vmlinux_with_callbacks::<Announce, 1>(&FUNCS)]);
+/// static FUNCS: [Func; 0] = [];
+/// static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS).with_callbacks::<Announce>()];
+/// # assert!(<Announce as Callbacks>::HAS_POST_PATCH && !<Announce as Callbacks>::HAS_PRE_PATCH);
 /// ```
-///
-/// [`Object::vmlinux_with_callbacks`]: super::Object::vmlinux_with_callbacks
-/// [`Object::module_with_callbacks`]: super::Object::module_with_callbacks
+#[vtable]
 pub trait Callbacks {
     /// Before the object is patched. An error refuses the patch: enabling
     /// it fails with that error, or, for a module loaded later, the module's
     /// load does. No other callback of this object runs then.
     fn pre_patch(_obj: &PatchedObject) -> Result {
-        Ok(())
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// After the object is patched and the transition has completed.
-    fn post_patch(_obj: &PatchedObject) {}
+    fn post_patch(_obj: &PatchedObject) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Before the object is unpatched.
-    fn pre_unpatch(_obj: &PatchedObject) {}
+    fn pre_unpatch(_obj: &PatchedObject) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// After the object is unpatched and the transition has completed.
-    fn post_unpatch(_obj: &PatchedObject) {}
-}
-
-/// The C callbacks that call `C`'s methods.
-pub(super) const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
-    bindings::klp_callbacks {
-        pre_patch: Some(pre_patch::<C>),
-        post_patch: Some(post_patch::<C>),
-        pre_unpatch: Some(pre_unpatch::<C>),
-        post_unpatch: Some(post_unpatch::<C>),
-        post_unpatch_enabled: false,
+    fn post_unpatch(_obj: &PatchedObject) {
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
-extern "C" fn pre_patch<C: Callbacks>(obj: *mut bindings::klp_object) -> ffi::c_int {
+/// The C callbacks of an object; NULL where there is none.
+#[derive(Clone, Copy)]
+pub(super) struct RawCallbacks {
+    pre_patch: bindings::klp_pre_patch_t,
+    post_patch: bindings::klp_post_patch_t,
+    pre_unpatch: bindings::klp_pre_unpatch_t,
+    post_unpatch: bindings::klp_post_unpatch_t,
+}
+
+/// No callbacks.
+pub(super) const NONE: RawCallbacks = RawCallbacks {
+    pre_patch: None,
+    post_patch: None,
+    pre_unpatch: None,
+    post_unpatch: None,
+};
+
+/// The C callbacks that call `C`'s methods, NULL for those it lacks.
+pub(super) const fn raw<C: Callbacks>() -> RawCallbacks {
+    RawCallbacks {
+        pre_patch: if C::HAS_PRE_PATCH {
+            Some(pre_patch::<C>)
+        } else {
+            None
+        },
+        post_patch: if C::HAS_POST_PATCH {
+            Some(post_patch::<C>)
+        } else {
+            None
+        },
+        pre_unpatch: if C::HAS_PRE_UNPATCH {
+            Some(pre_unpatch::<C>)
+        } else {
+            None
+        },
+        post_unpatch: if C::HAS_POST_UNPATCH {
+            Some(post_unpatch::<C>)
+        } else {
+            None
+        },
+    }
+}
+
+impl RawCallbacks {
+    /// As the core's object holds them.
+    pub(super) fn to_raw(self) -> bindings::klp_callbacks {
+        bindings::klp_callbacks {
+            pre_patch: self.pre_patch,
+            post_patch: self.post_patch,
+            pre_unpatch: self.pre_unpatch,
+            post_unpatch: self.post_unpatch,
+            // Internal: the core sets it.
+            post_unpatch_enabled: false,
+        }
+    }
+}
+
+/// # Safety
+///
+/// Called by the core, as the `pre_patch` callback of `obj`.
+unsafe extern "C" fn pre_patch<C: Callbacks>(obj: *mut bindings::klp_object) -> ffi::c_int {
     // SAFETY: the core calls callbacks with one of its objects, alive and
     // under `klp_mutex` for the whole call.
     let obj = unsafe { PatchedObject::from_raw(obj) };
     from_result(|| C::pre_patch(obj).map(|()| 0))
 }
 
-extern "C" fn post_patch<C: Callbacks>(obj: *mut bindings::klp_object) {
+/// # Safety
+///
+/// Called by the core, as the `post_patch` callback of `obj`.
+unsafe extern "C" fn post_patch<C: Callbacks>(obj: *mut bindings::klp_object) {
     // SAFETY: as in `pre_patch`.
     C::post_patch(unsafe { PatchedObject::from_raw(obj) })
 }
 
-extern "C" fn pre_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
+/// # Safety
+///
+/// Called by the core, as the `pre_unpatch` callback of `obj`.
+unsafe extern "C" fn pre_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
     // SAFETY: as in `pre_patch`.
     C::pre_unpatch(unsafe { PatchedObject::from_raw(obj) })
 }
 
-extern "C" fn post_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
+/// # Safety
+///
+/// Called by the core, as the `post_unpatch` callback of `obj`.
+unsafe extern "C" fn post_unpatch<C: Callbacks>(obj: *mut bindings::klp_object) {
     // SAFETY: as in `pre_patch`.
     C::post_unpatch(unsafe { PatchedObject::from_raw(obj) })
 }

@@ -1,65 +1,108 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Safe declarations of kernel livepatches.
+//! Kernel livepatches: replacing functions of the running kernel.
 //!
 //! C header: [`include/linux/livepatch.h`](srctree/include/linux/livepatch.h)
 //!
-//! This module is the only code that knows the raw `klp_*` structures. A
-//! livepatch declares what it patches as statics, as the C sample does with
-//! `funcs[]`, `objs[]` and `patch`, and enables the patch from its `init`:
+//! A livepatch module declares what it patches as data, as a C livepatch
+//! does with its `funcs[]`, `objs[]` and `patch`: [`Func`]s, grouped by the
+//! [`Object`] they are in (vmlinux or a module), in a [`Patch`].
+//! [`module_livepatch!`] declares the module: once its `init` has succeeded,
+//! the patch is enabled (C: `klp_enable_patch()`), and the livepatch core
+//! switches each task to the new functions (see
+//! [`Documentation/livepatch/livepatch.rst`](srctree/Documentation/livepatch/livepatch.rst)).
 //!
-//! ```ignore
+//! The descriptions are plain values, as `struct klp_func_ext` and
+//! `struct klp_object_ext` of `<linux/livepatch_external.h>` are: the
+//! structures the core links into its lists are built from them when the
+//! patch is enabled, owned by the module, and freed when it is removed. So a
+//! description may be shared by several objects or patches.
+//!
+//! # Safety
+//!
+//! What the compiler checks: a replacement is a safe Rust function, called
+//! with the arguments its adapter ([`seq_show!`], ...) makes from the C
+//! prototype; the patch is enabled once, after the module's `init`, and its
+//! data lives until the core is done with it; callbacks and system states
+//! are only used under the core's lock.
+//!
+//! What each livepatch asserts, with one `unsafe` per replaced function:
+//! that the C function it names has the prototype of the adapter
+//! ([`Func::new`]). Neither C nor Rust can check that: the `// SAFETY:`
+//! comment says which prototype was read, and where. The same holds for the
+//! data type behind a system state or shadow variable id, a contract with
+//! other modules ([`State::new`], `Shadow::new`).
+//!
+//! # Examples
+//!
+//! The C sample `samples/livepatch/livepatch-sample.c`, in Rust:
+//!
+//! ```
+//! use kernel::{
+//!     livepatch::{
+//!         self,
+//!         Func,
+//!         Livepatch,
+//!         Object,
+//!         Patch, //
+//!     },
+//!     prelude::*,
+//!     seq_file::SeqFile,
+//!     seq_print, //
+//! };
+//!
 //! fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
 //!     seq_print!(m, "this has been live patched\n");
 //!     Ok(())
 //! }
 //!
-//! static FUNCS: Funcs<1> = Funcs::new([Func::new(
-//!     c"cmdline_proc_show",
-//!     seq_show!(livepatch_cmdline_proc_show),
-//! )]);
-//! static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
-//! static PATCH: Patch = Patch::new(&OBJS);
+//! static FUNCS: [Func; 1] = [
+//!     // SAFETY: `cmdline_proc_show()` (fs/proc/cmdline.c) is a seq_file show
+//!     // function, `int (struct seq_file *m, void *v)`, as `seq_show!` makes.
+//!     unsafe {
+//!         Func::new(
+//!             c"cmdline_proc_show",
+//!             livepatch::seq_show!(livepatch_cmdline_proc_show),
+//!         )
+//!     },
+//! ];
+//! static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
+//!
+//! struct SamplePatch;
 //!
 //! impl kernel::Module for SamplePatch {
-//!     fn init(module: &'static ThisModule) -> Result<Self> {
-//!         PATCH.enable(module)?;
+//!     fn init(_module: &'static ThisModule) -> Result<Self> {
 //!         Ok(SamplePatch)
 //!     }
 //! }
+//!
+//! impl Livepatch for SamplePatch {
+//!     fn patch(&self) -> Patch {
+//!         Patch::new(&OBJECTS)
+//!     }
+//! }
+//!
+//! // In a module: `module_livepatch! { type: SamplePatch, name: ..., }`.
 //! ```
-//!
-//! The module must also carry `livepatch=Y` in its modinfo, which
-//! [`modinfo_livepatch!`] adds, and be GPL: `klp_enable_patch()` is GPL-only.
-//!
-//! What Rust cannot check, any more than C can: that the C function named in
-//! a [`Func`] has the prototype of the adapter macro that made its
-//! replacement ([`seq_show!`], ...). The livepatch author checks that against
-//! the kernel source, as for a C livepatch.
-//!
-//! Mount this directory as `mod livepatch;` at the crate root: its macros
-//! refer to `$crate::livepatch`.
 
 // External modules cannot share a Rust crate, so each livepatch module
 // compiles its own copy of this layer and uses part of it. Its items are
-// written as the public API they would be in the `kernel` crate.
+// written as the public API they are in the `kernel` crate.
 #![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
 use core::ptr;
 use kernel::{
+    alloc::KVec,
     error::to_result,
     ffi,
     prelude::*,
     str::as_char_ptr_in_const_context,
-    sync::atomic::{
-        Atomic,
-        Full,
-        Relaxed, //
-    },
     types::Opaque, //
 };
 
-pub(crate) mod bindings;
+// bindgen's output for <linux/livepatch.h>, which the kernel's own
+// bindings lack, generated by `Kbuild`.
+mod bindings;
 mod callbacks;
 pub mod shadow;
 mod state;
@@ -71,306 +114,376 @@ pub use callbacks::{
     ModuleState,
     PatchedObject, //
 };
+pub use shadow::Shadow;
 pub use state::{
     State,
-    States, //
+    StateData,
+    StateDecl, //
 };
 
 /// The address of a replacement function, for [`Func::new`].
 ///
-/// Made by the adapter macros ([`seq_show!`], ...), each of which turns a safe
-/// Rust function into an `extern "C"` function of one C prototype.
+/// The adapter macros ([`seq_show!`], ...) make one from a safe Rust
+/// function: an `extern "C"` function of one C prototype that calls it.
 #[derive(Clone, Copy)]
 pub struct NewFunc(*const ffi::c_void);
 
-/// A C `int show(struct seq_file *m, void *v)` function.
-pub type SeqShowFn = extern "C" fn(*mut kernel::bindings::seq_file, *mut ffi::c_void) -> ffi::c_int;
+// SAFETY: a function's address may be used from any thread.
+unsafe impl Send for NewFunc {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for NewFunc {}
 
 impl NewFunc {
-    /// The `extern "C"` function at `f`, for adapter macros outside this
-    /// module (such as those of a test target's functions).
+    /// The function at `f`, an `extern "C"` function: what it may replace is
+    /// asserted where it is used, in [`Func::new`].
     pub const fn from_ptr(f: *const ffi::c_void) -> Self {
         Self(f)
     }
-
-    /// A replacement for a seq_file show function; see [`seq_show!`].
-    pub const fn seq_show(f: SeqShowFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
 }
-
-/// A C `void fn(struct work_struct *work)` function.
-pub type WorkFn = extern "C" fn(*mut kernel::bindings::work_struct);
-
-impl NewFunc {
-    /// A replacement for a work item's function; see [`work_fn!`].
-    pub const fn work(f: WorkFn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-}
-
-/// Makes a [`NewFunc`] that replaces a C work function,
-/// `void fn(struct work_struct *work)`, by `f: fn()`, which does not get
-/// the work item: its container is the patched module's business.
-macro_rules! work_fn {
-    ($f:path) => {{
-        extern "C" fn work(_work: *mut ::kernel::bindings::work_struct) {
-            $f()
-        }
-        $crate::livepatch::NewFunc::work(work)
-    }};
-}
-pub(crate) use work_fn;
 
 /// Makes a [`NewFunc`] that replaces a C seq_file show function,
 /// `int show(struct seq_file *m, void *v)`, by `f: fn(&SeqFile) -> Result`.
 ///
 /// An error from `f` is returned to the seq_file core as a negative errno.
-macro_rules! seq_show {
+#[macro_export]
+macro_rules! klp_seq_show {
     ($f:path) => {{
         extern "C" fn show(
             m: *mut ::kernel::bindings::seq_file,
             _v: *mut ::kernel::ffi::c_void,
         ) -> ::kernel::ffi::c_int {
-            // SAFETY: the seq_file core calls a show function with a valid
-            // `seq_file` that no other thread uses until the call returns.
+            // SAFETY: the function this replaces is a show function (asserted
+            // by `Func::new`'s caller), which the seq_file core calls with a
+            // valid `seq_file` that no other thread uses until it returns.
             let m = unsafe { ::kernel::seq_file::SeqFile::from_raw(m) };
             ::kernel::error::from_result(|| $f(m).map(|()| 0))
         }
-        $crate::livepatch::NewFunc::seq_show(show)
+        $crate::livepatch::NewFunc::from_ptr(show as *const ::kernel::ffi::c_void)
     }};
 }
-pub(crate) use seq_show;
+pub use klp_seq_show as seq_show;
 
-/// Marks the module as a livepatch (C: `MODULE_INFO(livepatch, "Y")`);
-/// `klp_enable_patch()` refuses modules without it.
-macro_rules! modinfo_livepatch {
-    () => {
-        // Same form as the modinfo entries of `module!`.
-        #[cfg(MODULE)]
-        #[link_section = ".modinfo"]
-        #[used(compiler)]
-        static __MODINFO_LIVEPATCH: [u8; 12] = *b"livepatch=Y\0";
-    };
+/// Makes a [`NewFunc`] that replaces a C work function,
+/// `void fn(struct work_struct *work)`, by `f: fn()`, which does not get
+/// the work item: its container is the patched code's business.
+#[macro_export]
+macro_rules! klp_work_fn {
+    ($f:path) => {{
+        extern "C" fn work(_work: *mut ::kernel::bindings::work_struct) {
+            $f()
+        }
+        $crate::livepatch::NewFunc::from_ptr(work as *const ::kernel::ffi::c_void)
+    }};
 }
-pub(crate) use modinfo_livepatch;
+pub use klp_work_fn as work_fn;
 
-/// A function to replace (C: `struct klp_func`).
-///
-/// # Invariants
-///
-/// `old_name` points to a `'static` C string and `new_func` came from a
-/// [`NewFunc`]; the other fields are zero until the livepatch core owns it.
-#[repr(transparent)]
-pub struct Func(Opaque<bindings::klp_func>);
-
-// SAFETY: Rust never accesses a `Func` after building it; the livepatch core
-// does, under its `klp_mutex`.
-unsafe impl Sync for Func {}
+/// A function to replace: its name in its object, and what replaces it
+/// (C: `struct klp_func_ext`).
+#[derive(Clone, Copy)]
+pub struct Func {
+    old_name: &'static CStr,
+    new_func: NewFunc,
+    sympos: usize,
+}
 
 impl Func {
-    /// Redirects calls of the C function `old_name` to `new_func`.
+    /// Redirects calls of the function `old_name` to `new_func`.
     ///
-    /// `old_name` must be unique in its object's kallsyms.
-    pub const fn new(old_name: &'static CStr, new_func: NewFunc) -> Self {
-        Self::new_sympos(old_name, new_func, 0)
-    }
-
-    /// As [`Func::new`], for the `sympos`-th (from 1) of several
-    /// functions named `old_name` in kallsyms.
-    pub const fn new_sympos(old_name: &'static CStr, new_func: NewFunc, sympos: usize) -> Self {
-        // INVARIANT: the fields are set as documented.
-        Self(Opaque::new(bindings::klp_func {
-            old_name: as_char_ptr_in_const_context(old_name),
-            new_func: new_func.0.cast_mut(),
-            old_sympos: sympos,
-            ..pin_init::zeroed()
-        }))
-    }
-}
-
-/// `N` [`Func`]s and the empty entry that ends them, as C expects.
-#[repr(C)]
-pub struct Funcs<const N: usize> {
-    funcs: [Func; N],
-    end: Func,
-}
-
-impl<const N: usize> Funcs<N> {
-    /// The functions of one object.
-    pub const fn new(funcs: [Func; N]) -> Self {
+    /// `old_name` must be unique in its object's kallsyms; otherwise
+    /// enabling the patch fails.
+    ///
+    /// # Safety
+    ///
+    /// The function `old_name` of the object this is declared in has the
+    /// C prototype of `new_func` (the one its adapter macro documents), and
+    /// its callers pass what that adapter assumes: `new_func` is called in
+    /// its place, with its arguments.
+    pub const unsafe fn new(old_name: &'static CStr, new_func: NewFunc) -> Self {
         Self {
-            funcs,
-            end: Func(Opaque::zeroed()),
+            old_name,
+            new_func,
+            sympos: 0,
+        }
+    }
+
+    /// As [`Func::new`], for the `sympos`-th (from 1) of several functions
+    /// named `old_name` in the object's kallsyms.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Func::new`], for that function.
+    pub const unsafe fn new_sympos(
+        old_name: &'static CStr,
+        new_func: NewFunc,
+        sympos: usize,
+    ) -> Self {
+        Self {
+            old_name,
+            new_func,
+            sympos,
         }
     }
 }
 
-/// The kernel itself or a module, and the functions to patch in it
-/// (C: `struct klp_object`).
-#[repr(transparent)]
-pub struct Object(Opaque<bindings::klp_object>);
+/// The kernel itself or a module, the functions to replace in it, and the
+/// callbacks around its patching (C: `struct klp_object_ext`).
+#[derive(Clone, Copy)]
+pub struct Object {
+    name: Option<&'static CStr>,
+    funcs: &'static [Func],
+    callbacks: callbacks::RawCallbacks,
+}
 
-// SAFETY: as for `Func`.
+// SAFETY: the callbacks are function addresses, which may be used from any
+// thread; the rest is `Sync`.
 unsafe impl Sync for Object {}
+// SAFETY: as for `Sync`.
+unsafe impl Send for Object {}
 
 impl Object {
     /// Functions of vmlinux (C: `.name = NULL`).
-    pub const fn vmlinux<const N: usize>(funcs: &'static Funcs<N>) -> Self {
-        Self::new(ptr::null(), funcs, pin_init::zeroed())
+    pub const fn vmlinux(funcs: &'static [Func]) -> Self {
+        Self {
+            name: None,
+            funcs,
+            callbacks: callbacks::NONE,
+        }
     }
 
     /// Functions of the module `name`, patched whenever it is loaded.
-    pub const fn module<const N: usize>(name: &'static CStr, funcs: &'static Funcs<N>) -> Self {
-        Self::new(
-            as_char_ptr_in_const_context(name),
-            funcs,
-            pin_init::zeroed(),
-        )
-    }
-
-    /// As [`Object::vmlinux`], with the callbacks of `C`.
-    pub const fn vmlinux_with_callbacks<C: Callbacks, const N: usize>(
-        funcs: &'static Funcs<N>,
-    ) -> Self {
-        Self::new(ptr::null(), funcs, callbacks::raw::<C>())
-    }
-
-    /// As [`Object::module`], with the callbacks of `C`.
-    pub const fn module_with_callbacks<C: Callbacks, const N: usize>(
-        name: &'static CStr,
-        funcs: &'static Funcs<N>,
-    ) -> Self {
-        Self::new(
-            as_char_ptr_in_const_context(name),
-            funcs,
-            callbacks::raw::<C>(),
-        )
-    }
-
-    const fn new<const N: usize>(
-        name: *const ffi::c_char,
-        funcs: &'static Funcs<N>,
-        callbacks: bindings::klp_callbacks,
-    ) -> Self {
-        Self(Opaque::new(bindings::klp_object {
-            name,
-            // `Funcs` is `repr(C)` and made of `repr(transparent)` `Func`s:
-            // it is an array of `N + 1` `klp_func`s. All of it is inside
-            // `Opaque`, so the core may write through this pointer.
-            funcs: ptr::from_ref(funcs).cast_mut().cast(),
-            callbacks,
-            ..pin_init::zeroed()
-        }))
-    }
-}
-
-/// `N` [`Object`]s and the empty entry that ends them, as C expects.
-#[repr(C)]
-pub struct Objects<const N: usize> {
-    objs: [Object; N],
-    end: Object,
-}
-
-impl<const N: usize> Objects<N> {
-    /// The objects of one patch.
-    pub const fn new(objs: [Object; N]) -> Self {
+    pub const fn module(name: &'static CStr, funcs: &'static [Func]) -> Self {
         Self {
-            objs,
-            end: Object(Opaque::zeroed()),
+            name: Some(name),
+            funcs,
+            callbacks: callbacks::NONE,
+        }
+    }
+
+    /// The object, with the callbacks that `C` implements.
+    pub const fn with_callbacks<C: Callbacks>(self) -> Self {
+        Self {
+            callbacks: callbacks::raw::<C>(),
+            ..self
         }
     }
 }
 
-/// A livepatch (C: `struct klp_patch`).
-///
-/// # Invariants
-///
-/// `objs` and `states` point to `'static` arrays ending in an empty entry
-/// ([`Objects`], [`States`]) or, for `states`, are NULL. Once `used` is
-/// set, only [`Patch::enable`], once, then the livepatch core touch `patch`.
+/// A livepatch: the objects it patches, the system states it changes, and
+/// whether it replaces all others (C: the external fields of
+/// `struct klp_patch`).
+#[derive(Clone, Copy)]
 pub struct Patch {
-    patch: Opaque<bindings::klp_patch>,
-    objs: *mut bindings::klp_object,
-    states: *mut bindings::klp_state,
-    replace: Atomic<bool>,
-    used: Atomic<bool>,
+    objs: &'static [Object],
+    states: &'static [&'static StateDecl],
+    replace: bool,
 }
 
-// SAFETY: `enable` hands `patch` to the livepatch core once (`used` makes
-// sure) and never touches it again; the core serialises its accesses. The
-// pointers are to `'static` data that is `Sync`.
-unsafe impl Sync for Patch {}
-
 impl Patch {
-    /// A patch of the given objects.
-    pub const fn new<const N: usize>(objs: &'static Objects<N>) -> Self {
-        // INVARIANT: `Objects` is `repr(C)` and made of `repr(transparent)`
-        // `Object`s: an array of `N + 1` `klp_object`s, inside `Opaque`.
+    /// A patch of `objs`.
+    pub const fn new(objs: &'static [Object]) -> Self {
         Self {
-            patch: Opaque::zeroed(),
-            objs: ptr::from_ref(objs).cast_mut().cast(),
-            states: ptr::null_mut(),
-            replace: Atomic::new(false),
-            used: Atomic::new(false),
+            objs,
+            states: &[],
+            replace: false,
         }
     }
 
     /// The patch also declares the system states `states`; see [`State`].
-    pub const fn with_states<T: Copy + Send, const N: usize>(
-        self,
-        states: &'static States<T, N>,
-    ) -> Self {
-        // INVARIANT: `States` is an array of `N + 1` `klp_state`s.
-        Self {
-            states: states.as_raw(),
-            ..self
-        }
+    pub const fn states(self, states: &'static [&'static StateDecl]) -> Self {
+        Self { states, ..self }
     }
 
-    /// The patch replaces all patches enabled before it (atomic replace,
-    /// C: `.replace = true`): it is cumulative, and functions it does not
-    /// patch go back to their original code.
-    pub const fn replacing(self) -> Self {
-        Self {
-            replace: Atomic::new(true),
-            ..self
-        }
-    }
-
-    /// Sets whether the patch replaces all others, as [`Patch::replacing`],
-    /// at run time (e.g. from a module parameter). Has no effect once the
-    /// patch is enabled.
-    pub fn set_replace(&self, replace: bool) {
-        self.replace.store(replace, Relaxed);
-    }
-
-    /// Registers the patch and starts the transition to it
-    /// (C: `klp_enable_patch()`). Call it from `module`'s `init`.
-    ///
-    /// The core holds a reference on `module` until the patch is disabled
-    /// and freed, so the patch, a static of that module, outlives its use.
-    /// Returns `EBUSY` if called twice (with a log line) or, from the core,
-    /// while another patch is in transition (the core does not log that).
-    pub fn enable(&'static self, module: &'static ThisModule) -> Result {
-        if self.used.xchg(true, Full) {
-            pr_warn!("the patch was already enabled once\n");
-            return Err(EBUSY);
-        }
-        let patch = self.patch.get();
-        // SAFETY: `used` was false, so the core has not seen `patch` yet and
-        // nothing else writes it: this is the only access.
-        unsafe {
-            (*patch).mod_ = module.as_ptr();
-            (*patch).objs = self.objs;
-            (*patch).states = self.states;
-            (*patch).replace = self.replace.load(Relaxed);
-        }
-        // SAFETY: `patch` is a valid `klp_patch` whose `objs` and their
-        // `funcs`, and `states`, are `'static` arrays ending in an empty entry
-        // (type invariant), with names from `'static` C strings, replacements
-        // from `NewFunc` and callbacks from `Callbacks`. It lives as long as
-        // `module`, which the core keeps loaded while it uses the patch.
-        to_result(unsafe { bindings::klp_enable_patch(patch) })
+    /// Whether the patch replaces all patches enabled before it (atomic
+    /// replace, C: `.replace = true`): it is cumulative, and functions it
+    /// does not patch go back to their original code.
+    pub const fn replace(self, replace: bool) -> Self {
+        Self { replace, ..self }
     }
 }
+
+/// A livepatch module: a module with a [`Patch`], enabled once its `init`
+/// has succeeded. Declare it with [`module_livepatch!`].
+pub trait Livepatch: kernel::Module {
+    /// The patch of the module, called once, after `init`.
+    fn patch(&self) -> Patch;
+}
+
+/// The livepatch core's structures for a patch, built from its [`Patch`]
+/// and registered with the core.
+///
+/// [`module_livepatch!`] makes one, after the module's `init`, and keeps
+/// it with the module.
+///
+/// # Invariants
+///
+/// `patch` was enabled by `klp_enable_patch()` and holds a reference on the
+/// module, which the core drops only once it no longer uses `patch` and the
+/// arrays it points to, `_objs`, `_funcs` and `_states`
+/// (`klp_free_patch_finish()`); they are heap allocations that do not move.
+/// Each of `decls` points to its `klp_state` in `_states`.
+pub struct Registration {
+    patch: KBox<Opaque<bindings::klp_patch>>,
+    _objs: KVec<Opaque<bindings::klp_object>>,
+    _funcs: KVec<KVec<Opaque<bindings::klp_func>>>,
+    _states: KVec<Opaque<bindings::klp_state>>,
+    decls: &'static [&'static StateDecl],
+}
+
+// SAFETY: the core serialises its accesses to the structures; Rust accesses
+// none of them after registering them, but the state declarations, which
+// are `Sync`.
+unsafe impl Send for Registration {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Registration {}
+
+impl Registration {
+    /// Builds the core's structures for `patch` and enables it
+    /// (C: `klp_enable_patch()`).
+    ///
+    /// # Safety
+    ///
+    /// Called from the `init` of `module`, as its last fallible step, and
+    /// the result is dropped only when the module is removed (its `exit`):
+    /// a module whose patch was enabled must not fail to load, and the core
+    /// uses the structures until then.
+    #[doc(hidden)]
+    pub unsafe fn new(patch: &Patch, module: &'static ThisModule) -> Result<Self> {
+        let mut objs = KVec::with_capacity(patch.objs.len() + 1, GFP_KERNEL)?;
+        let mut funcs = KVec::with_capacity(patch.objs.len(), GFP_KERNEL)?;
+        for obj in patch.objs {
+            let mut raw = KVec::with_capacity(obj.funcs.len() + 1, GFP_KERNEL)?;
+            for f in obj.funcs {
+                raw.push(
+                    Opaque::new(bindings::klp_func {
+                        old_name: as_char_ptr_in_const_context(f.old_name),
+                        new_func: f.new_func.0.cast_mut(),
+                        old_sympos: f.sympos as ffi::c_ulong,
+                        ..pin_init::zeroed()
+                    }),
+                    GFP_KERNEL,
+                )?;
+            }
+            raw.push(Opaque::zeroed(), GFP_KERNEL)?;
+            objs.push(
+                Opaque::new(bindings::klp_object {
+                    name: obj.name.map_or(ptr::null(), as_char_ptr_in_const_context),
+                    funcs: raw.as_ptr().cast_mut().cast(),
+                    callbacks: obj.callbacks.to_raw(),
+                    ..pin_init::zeroed()
+                }),
+                GFP_KERNEL,
+            )?;
+            // Moving the vector does not move its elements.
+            funcs.push(raw, GFP_KERNEL)?;
+        }
+        objs.push(Opaque::zeroed(), GFP_KERNEL)?;
+
+        let mut states = KVec::with_capacity(patch.states.len() + 1, GFP_KERNEL)?;
+        for (i, decl) in patch.states.iter().enumerate() {
+            if patch.states[..i].iter().any(|d| d.id() == decl.id()) {
+                pr_err!("state {} is declared twice\n", decl.id());
+                return Err(EINVAL);
+            }
+            states.push(Opaque::new(decl.to_raw()), GFP_KERNEL)?;
+        }
+        states.push(Opaque::zeroed(), GFP_KERNEL)?;
+
+        let raw_patch = KBox::new(
+            Opaque::new(bindings::klp_patch {
+                mod_: module.as_ptr(),
+                objs: objs.as_ptr().cast_mut().cast(),
+                states: states.as_ptr().cast_mut().cast(),
+                replace: patch.replace,
+                ..pin_init::zeroed()
+            }),
+            GFP_KERNEL,
+        )?;
+        for (decl, raw) in patch.states.iter().zip(states.iter()) {
+            decl.attach(raw.get());
+        }
+        // INVARIANT: the declarations point to their states until `this` is
+        // dropped; the patch is enabled below, or `this` is dropped.
+        let this = Self {
+            patch: raw_patch,
+            _objs: objs,
+            _funcs: funcs,
+            _states: states,
+            decls: patch.states,
+        };
+
+        // SAFETY: `patch` is a `klp_patch` of this module whose `objs`, their
+        // `funcs`, and `states` are arrays that end in a zeroed entry, with
+        // names from `'static` C strings, replacements whose prototypes the
+        // callers of `Func::new` vouched for, and callbacks from `Callbacks`.
+        // On success the core uses them until it drops its reference on the
+        // module, and the caller keeps `this` until then; on failure the core
+        // no longer uses them when it returns.
+        to_result(unsafe { bindings::klp_enable_patch(this.patch.get()) })?;
+        Ok(this)
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        for decl in self.decls {
+            decl.detach();
+        }
+        // The core's structures are freed with the fields.
+    }
+}
+
+/// Declares a livepatch module: a kernel module whose type `T` implements
+/// [`Livepatch`], marked as a livepatch (C: `MODULE_INFO(livepatch, "Y")`),
+/// that enables `T`'s patch once `T`'s `init` has succeeded, and keeps it
+/// until the module is removed.
+///
+/// It takes the fields of [`module!`](kernel::prelude::module); the
+/// license must be GPL-compatible: `klp_enable_patch()` is GPL-only.
+///
+/// ```ignore
+/// module_livepatch! {
+///     type: SamplePatch,
+///     name: "rust_livepatch",
+///     authors: ["Rust for Linux Contributors"],
+///     description: "Kernel Live Patching Sample Module in Rust",
+///     license: "GPL",
+/// }
+/// ```
+#[macro_export]
+macro_rules! module_livepatch {
+    (type: $type:ty, $($f:tt)*) => {
+        /// The module: `$type`, and its patch once `$type` is ready.
+        struct __LivepatchModule {
+            _patch: $crate::livepatch::Registration,
+            _module: $type,
+        }
+
+        impl ::kernel::Module for __LivepatchModule {
+            fn init(module: &'static ::kernel::ThisModule) -> ::kernel::error::Result<Self> {
+                let inner = <$type as ::kernel::Module>::init(module)?;
+                let patch = <$type as $crate::livepatch::Livepatch>::patch(&inner);
+                // SAFETY: this is the module's `init`, and enabling the patch
+                // is its last fallible step; the registration is dropped with
+                // the module, when it is removed.
+                let registration = unsafe { $crate::livepatch::Registration::new(&patch, module) }?;
+                Ok(Self {
+                    _patch: registration,
+                    _module: inner,
+                })
+            }
+        }
+
+        // `klp_enable_patch()` refuses a module without it. The same form as
+        // the modinfo entries of `module!`.
+        #[cfg(MODULE)]
+        #[link_section = ".modinfo"]
+        #[used(compiler)]
+        static __MODINFO_LIVEPATCH: [u8; 12] = *b"livepatch=Y\0";
+
+        ::kernel::prelude::module! {
+            type: __LivepatchModule,
+            $($f)*
+        }
+    };
+}
+pub use module_livepatch;

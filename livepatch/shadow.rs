@@ -8,21 +8,35 @@
 //! attaches a shadow variable to each instance: a value found again from
 //! the instance's address and a numeric id (C: `klp_shadow_*()`).
 //!
-//! ```ignore
-//! shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
+//! ```
+//! use kernel::{
+//!     livepatch::Shadow,
+//!     prelude::*,
+//!     sync::atomic::{
+//!         Atomic,
+//!         Relaxed, //
+//!     },
+//! };
 //!
-//! LEAK.alloc(&*d, GFP_KERNEL, |_obj, _data| Ok(leak))?;
-//! if LEAK.get(&*d).is_some() {
-//!     LEAK.free(&mut *d);
-//! }
-//! // At unpatch time, from the module's exit:
-//! LEAK.free_all();
+//! /// The id of the shadow variables, shared with the modules that use it.
+//! const SV_COUNTER: usize = 0x524c5001;
+//!
+//! // SAFETY: every user of id `SV_COUNTER` attaches an `Atomic<i32>` (here
+//! // only this example) and frees only its own variables; this is the only
+//! // `Shadow` of the id here.
+//! static COUNTER: Shadow<Atomic<i32>> = unsafe { Shadow::new(SV_COUNTER) };
+//!
+//! let mut obj = KBox::new(0u64, GFP_KERNEL)?;
+//! let count = COUNTER.get_or_alloc(&*obj, GFP_KERNEL, |_, _| Ok(Atomic::new(0)))?;
+//! count.fetch_add(1, Relaxed);
+//! drop(count);
+//! assert_eq!(COUNTER.get(&*obj).map(|c| c.load(Relaxed)), Some(1));
+//! COUNTER.free(&mut *obj);
+//! assert!(COUNTER.get(&*obj).is_none());
+//! # Ok::<(), Error>(())
 //! ```
 //!
 //! Why safe code cannot misuse it:
-//! - One type per id: [`shadow!`] is the only safe way to make a [`Shadow`],
-//!   and it implements [`Unique<ID>`] for its id; a second `shadow!` of the
-//!   same id in the module is a conflicting impl, a compile error.
 //! - The variable owns its `T` (`Send + Sync`), dropped when it is freed.
 //!   [`ShadowRef`], what `get` and `alloc` return, borrows the object and
 //!   holds the RCU read lock. `free` takes the object by `&mut`, so no
@@ -30,9 +44,10 @@
 //!   it closes the handle, after which `get` and `alloc` fail, and waits for
 //!   an RCU grace period, which outlives every `ShadowRef` handed out before.
 //!
-//! What Rust cannot check: that other modules, or C code, using the same id
-//! store the same type and free only what they own. The livepatch authors
-//! agree on that, as they agree on the C prototypes of patched functions.
+//! What Rust cannot check: that the other users of an id, in this module,
+//! in other modules or in C, store the same type and free only what they
+//! own. [`Shadow::new`] is `unsafe` for that, as [`Func::new`](super::Func::new)
+//! is for the C prototype of a patched function.
 
 use core::{marker::PhantomData, mem, ptr};
 use kernel::{
@@ -53,46 +68,8 @@ use kernel::{
 
 use super::bindings;
 
-/// Implemented by [`shadow!`] once per id of the module, so that each id
-/// has one [`Shadow`], of one type.
-///
-/// ```ignore
-/// shadow!(static A: Shadow<u32> = 1);
-/// shadow!(static B: Shadow<u64> = 1); // error[E0119]: conflicting implementations
-/// ```
-pub trait Unique<const ID: usize> {}
-
-/// The implementor of [`Unique`].
-pub struct Ids;
-
-/// Declares the module's [`Shadow`] handle for one id and the type of its
-/// data; see the [module documentation](self).
-///
-/// ```ignore
-/// shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
-/// ```
-macro_rules! shadow {
-    ($(#[$meta:meta])* $vis:vis static $name:ident: Shadow<$t:ty> = $id:expr) => {
-        impl $crate::livepatch::shadow::Unique<{ $id }> for $crate::livepatch::shadow::Ids {}
-
-        $(#[$meta])*
-        $vis static $name: $crate::livepatch::shadow::Shadow<$t> =
-            // SAFETY: the `Unique` impl above is the only one for this id
-            // in the crate, so this is the only `Shadow` of this id.
-            unsafe { $crate::livepatch::shadow::Shadow::new($id) };
-    };
-}
-pub(crate) use shadow;
-
-/// The shadow variables of one id, of type `T`, as this module sees them.
-///
-/// ```ignore
-/// shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
-///
-/// if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(Atomic::new(0))) {
-///     count.fetch_add(1, Relaxed);
-/// }
-/// ```
+/// The shadow variables of one id, of type `T`, as this module sees them;
+/// see the [module documentation](self).
 ///
 /// # Invariants
 ///
@@ -107,10 +84,6 @@ pub struct Shadow<T> {
 /// A reference to a shadow variable, valid while its object is borrowed.
 ///
 /// It holds the RCU read lock: do not sleep while holding it.
-///
-/// ```ignore
-/// let count = COUNTER.get(&*d).map(|c| c.load(Relaxed));
-/// ```
 ///
 /// # Invariants
 ///
@@ -247,11 +220,13 @@ type KlpAlloc = unsafe extern "C" fn(
 ) -> *mut ffi::c_void;
 
 impl<T: Send + Sync> Shadow<T> {
-    /// A handle for the variables of `id`. Use [`shadow!`].
+    /// A handle for the variables of `id`.
     ///
     /// # Safety
     ///
-    /// It is the module's only `Shadow` of `id`.
+    /// It is the module's only `Shadow` of `id`, and every user of `id`, in
+    /// this module, in other modules or in C, attaches a `T` to the objects
+    /// and frees only the variables it attached.
     pub const unsafe fn new(id: usize) -> Self {
         const { assert!(mem::align_of::<T>() <= mem::align_of::<usize>()) };
         // INVARIANT: by the safety requirements; not closed.
@@ -453,8 +428,9 @@ impl<T: Send + Sync> Shadow<T> {
         guard: rcu::Guard,
     ) -> Option<ShadowRef<'a, T>> {
         // INVARIANT: a non-null `data` is the initialised `T` of a variable
-        // of this handle's id (`Unique`), live: `free` needs the object
-        // borrowed mutably, and `free_all` waits for `guard`.
+        // of this handle's id (`new`'s safety requirements), live: `free`
+        // needs the object borrowed mutably, and `free_all` waits for
+        // `guard`.
         Some(ShadowRef {
             data: ptr::NonNull::new(data.cast())?,
             _obj: PhantomData,

@@ -3,115 +3,208 @@
 //! System states (C: `struct klp_state`).
 //!
 //! See `Documentation/livepatch/system-state.rst`. A patch declares the
-//! states it changes, each an `id` with a `version`; the core refuses a patch
+//! states it changes, each an id with a version; the core refuses a patch
 //! that would replace one with a newer version of a state it knows, so a
 //! patch that does not know a change cannot undo it by replacing.
 //!
 //! A state may carry data, usually made in `pre_patch` and freed in
 //! `post_unpatch`, that a replacing patch can take over. Here the data is a
-//! `T: Copy` owned by the state: it is read and written by value, so no
-//! reference to it can outlive it. All accesses take the callback's
-//! [`PatchedObject`], which proves the caller holds `klp_mutex`, the lock
-//! that serialises every callback of every patch.
+//! `T: Copy` owned by the state, read and written by value, so no reference
+//! to it can outlive it. It is reached through [`StateData`], which borrows
+//! a callback's [`PatchedObject`]: the proof that the caller holds the
+//! core's `klp_mutex`, which serialises every callback of every patch.
 //!
-//! What Rust cannot check across modules, any more than C can: that every
-//! patch declaring a state `id` uses the same data type `T` for it. The id
-//! names what the state is; its data type is part of that contract.
+//! What Rust cannot check: that every patch declaring the same id, in any
+//! module, agrees on the data type. [`State::new`] is `unsafe` for that.
 
 use super::{
     bindings,
     callbacks::PatchedObject, //
 };
-use core::marker::PhantomData;
+use core::{
+    marker::PhantomData,
+    ptr::{
+        self,
+        NonNull, //
+    },
+};
 use kernel::{
     ffi,
     prelude::*,
-    types::Opaque, //
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Release, //
+    },
 };
 
-/// One system state with data of type `T`.
-///
-/// ```ignore
-/// const LOGLEVEL: u64 = 1;
-///
-/// static STATES: States<i32, 1> = States::new([State::new(LOGLEVEL, 1)]);
-/// static PATCH: Patch = Patch::new(&OBJS).with_states(&STATES);
-///
-/// impl Callbacks for Fix {
-///     fn pre_patch(obj: &PatchedObject) -> Result {
-///         STATES.get(LOGLEVEL).ok_or(EINVAL)?.alloc(obj, 0)
-///     }
-/// }
-/// ```
+/// A system state as a [`Patch`](super::Patch) lists it, whatever its data
+/// type: made by [`State::decl`].
 ///
 /// # Invariants
 ///
-/// `data` is NULL or comes from `KBox::<T>::into_raw()` of a patch that
-/// declares this `id` with the same `T`; it changes only under `klp_mutex`.
-#[repr(transparent)]
+/// `id` is not zero (which ends the core's array of states). `raw` is NULL
+/// or points to this state's `klp_state` in the
+/// [`Registration`](super::Registration) that attached it, until that is
+/// dropped.
+pub struct StateDecl {
+    id: ffi::c_ulong,
+    version: ffi::c_uint,
+    raw: Atomic<*mut bindings::klp_state>,
+}
+
+impl StateDecl {
+    /// The state's id.
+    pub fn id(&self) -> u64 {
+        self.id as u64
+    }
+
+    /// The core's structure for this state, without data.
+    pub(super) fn to_raw(&self) -> bindings::klp_state {
+        bindings::klp_state {
+            id: self.id,
+            version: self.version,
+            data: ptr::null_mut(),
+        }
+    }
+
+    /// Points the state at `raw`, its structure in a registered patch.
+    pub(super) fn attach(&self, raw: *mut bindings::klp_state) {
+        // INVARIANT: by the caller, `Registration`, until it detaches it.
+        self.raw.store(raw, Release);
+    }
+
+    /// Forgets the structure `attach` gave.
+    pub(super) fn detach(&self) {
+        self.raw.store(ptr::null_mut(), Release);
+    }
+}
+
+/// One system state with data of type `T`.
+///
+/// ```
+/// use kernel::livepatch::{PatchedObject, State, StateDecl};
+///
+/// const LOGLEVEL: u64 = 1;
+///
+/// // SAFETY: every patch that declares state 1 keeps an `i32` in its data
+/// // (samples: test_klp_state*.c).
+/// static LOGLEVEL_STATE: State<i32> = unsafe { State::new(LOGLEVEL, 1) };
+/// static STATES: [&StateDecl; 1] = [LOGLEVEL_STATE.decl()];
+///
+/// // In a callback (`Patch::new(&OBJECTS).states(&STATES)`):
+/// fn pre_patch(obj: &PatchedObject) -> Result {
+///     LOGLEVEL_STATE.get(obj).ok_or(EINVAL)?.alloc(0)
+/// }
+/// # assert_eq!(STATES[0].id(), LOGLEVEL);
+/// ```
 pub struct State<T> {
-    state: Opaque<bindings::klp_state>,
+    decl: StateDecl,
     _data: PhantomData<T>,
 }
 
-// SAFETY: the data is only accessed under `klp_mutex` (type invariant) and
-// is `Send`.
-unsafe impl<T: Send> Sync for State<T> {}
-
 impl<T: Copy + Send> State<T> {
-    /// The state `id` at `version`, without data.
-    pub const fn new(id: u64, version: u32) -> Self {
+    /// The state `id` at `version`. `id` may not be zero.
+    ///
+    /// # Safety
+    ///
+    /// Every patch that declares the state `id`, in this module or any
+    /// other, in C or in Rust, keeps in its data NULL or a `T` allocated with
+    /// `kmalloc()` (as [`KBox`] does), which whoever owns the state may read,
+    /// write and free.
+    pub const unsafe fn new(id: u64, version: u32) -> Self {
+        assert!(id != 0, "a system state's id may not be zero");
+        // INVARIANT: `id` is not zero; no structure attached.
         Self {
-            // INVARIANT: no data yet.
-            state: Opaque::new(bindings::klp_state {
+            decl: StateDecl {
                 id: id as ffi::c_ulong,
-                version,
-                data: core::ptr::null_mut(),
-            }),
+                version: version as ffi::c_uint,
+                raw: Atomic::new(ptr::null_mut()),
+            },
             _data: PhantomData,
         }
     }
 
-    fn raw(&self) -> *mut bindings::klp_state {
-        self.state.get()
+    /// What a [`Patch`](super::Patch) lists for this state.
+    pub const fn decl(&self) -> &StateDecl {
+        &self.decl
     }
 
-    /// The state's id.
-    pub fn id(&self) -> u64 {
-        // SAFETY: `id` is written at declaration only.
-        unsafe { (*self.raw()).id as u64 }
+    /// This state in this module's patch, during one of its callbacks
+    /// (C: `klp_get_state()`); `None` if the patch does not declare it.
+    pub fn get<'a>(&self, _obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
+        // INVARIANT: a non-NULL `raw` is this state's `klp_state` in the
+        // registered patch, whose callback the caller runs in.
+        StateData::new(self.decl.raw.load(Acquire))
+    }
+
+    /// This state in the most recent patch installed before the one in
+    /// transition (C: `klp_get_prev_state()`). Only during a transition,
+    /// enabling or disabling: elsewhere, as in the callbacks of a module
+    /// loaded later, the core warns and this is `None`.
+    pub fn prev<'a>(&self, _obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
+        // SAFETY: the caller holds `klp_mutex` (it has a `PatchedObject`),
+        // which protects the list of patches that `klp_get_prev_state()`
+        // walks.
+        let raw = unsafe { bindings::klp_get_prev_state(self.decl.id) };
+        // INVARIANT: the patch owning `raw` stays registered while the caller
+        // holds `klp_mutex`; it declares this id, so its data is a `T` (the
+        // safety requirement of `new`).
+        StateData::new(raw)
+    }
+}
+
+/// The `klp_state` of a registered patch, and its data of type `T`,
+/// borrowed for the duration of a callback.
+///
+/// # Invariants
+///
+/// `raw` points to a `klp_state` of a registered patch whose data is NULL
+/// or a `kmalloc()`ed `T`, and the caller holds `klp_mutex` for `'a`.
+pub struct StateData<'a, T> {
+    raw: NonNull<bindings::klp_state>,
+    _borrow: PhantomData<(&'a PatchedObject, T)>,
+}
+
+impl<T: Copy + Send> StateData<'_, T> {
+    fn new(raw: *mut bindings::klp_state) -> Option<Self> {
+        // INVARIANT: by the callers.
+        Some(Self {
+            raw: NonNull::new(raw)?,
+            _borrow: PhantomData,
+        })
     }
 
     fn data(&self) -> *mut T {
-        // SAFETY: `data` changes only under `klp_mutex`, which the callers
-        // hold (they have a `PatchedObject`).
-        unsafe { (*self.raw()).data.cast() }
+        // SAFETY: `raw` is valid and `data` changes only under `klp_mutex`,
+        // which the caller holds (type invariants).
+        unsafe { (*self.raw.as_ptr()).data.cast() }
     }
 
     fn set_data(&self, data: *mut T) {
-        // INVARIANT: the callers pass NULL or a `KBox<T>` pointer.
         // SAFETY: as in `data`.
-        unsafe { (*self.raw()).data = data.cast() };
+        unsafe { (*self.raw.as_ptr()).data = data.cast() };
     }
 
     /// Gives the state data `value`, freeing any it had.
-    pub fn alloc(&self, obj: &PatchedObject, value: T) -> Result {
+    pub fn alloc(&self, value: T) -> Result {
         let new = KBox::new(value, GFP_KERNEL)?;
-        self.free(obj);
+        self.free();
+        // INVARIANT: a `KBox` is `kmalloc()`ed.
         self.set_data(KBox::into_raw(new));
         Ok(())
     }
 
     /// The state's data, if it has any.
-    pub fn get(&self, _obj: &PatchedObject) -> Option<T> {
+    pub fn get(&self) -> Option<T> {
         let data = self.data();
-        // SAFETY: a non-NULL `data` is a live `KBox<T>` (type invariant),
-        // not changed while the caller holds `klp_mutex`.
+        // SAFETY: a non-NULL `data` is a valid `T` (type invariants), not
+        // changed while the caller holds `klp_mutex`.
         (!data.is_null()).then(|| unsafe { *data })
     }
 
     /// Stores `value` in the state's data; `EINVAL` if it has none.
-    pub fn set(&self, _obj: &PatchedObject, value: T) -> Result {
+    pub fn set(&self, value: T) -> Result {
         let data = self.data();
         if data.is_null() {
             return Err(EINVAL);
@@ -122,64 +215,26 @@ impl<T: Copy + Send> State<T> {
     }
 
     /// Frees the state's data, if it has any.
-    pub fn free(&self, _obj: &PatchedObject) {
+    pub fn free(&self) {
         let data = self.data();
         if !data.is_null() {
-            self.set_data(core::ptr::null_mut());
-            // SAFETY: `data` came from `KBox::into_raw()` (type invariant)
-            // and is no longer reachable from the state.
+            self.set_data(ptr::null_mut());
+            // SAFETY: `data` is a `kmalloc()`ed `T` (type invariants), as a
+            // `KBox<T>` is, no longer reachable from the state.
             drop(unsafe { KBox::from_raw(data) });
         }
     }
 
-    /// Moves the data of `prev`, the same state of a patch being replaced,
-    /// to this state (C: `state->data = prev_state->data`).
-    pub fn take_over(&self, obj: &PatchedObject, prev: &State<T>) {
+    /// Moves the data of `prev`, the same state of a patch being replaced
+    /// (see [`State::prev`]), to this state (C: `state->data =
+    /// prev_state->data`).
+    pub fn take_over(&self, prev: &StateData<'_, T>) {
         let data = prev.data();
-        prev.set_data(core::ptr::null_mut());
-        self.free(obj);
-        self.set_data(data);
-    }
-
-    /// This state in the most recent patch installed before the one in
-    /// transition (C: `klp_get_prev_state()`). Only during a transition,
-    /// enabling or disabling: elsewhere, as in the callbacks of a module
-    /// loaded later, the core warns and this is `None`.
-    pub fn prev<'a>(&self, _obj: &'a PatchedObject) -> Option<&'a State<T>> {
-        // SAFETY: the caller holds `klp_mutex`, which protects the list of
-        // patches that `klp_get_prev_state()` walks.
-        let prev = unsafe { bindings::klp_get_prev_state(self.id() as ffi::c_ulong) };
-        // SAFETY: the patch owning `prev` stays registered while the caller
-        // holds `klp_mutex`; it declares this id, so its data type is `T`
-        // (see the module documentation), and `State<T>` is transparent.
-        (!prev.is_null()).then(|| unsafe { &*prev.cast::<State<T>>() })
-    }
-}
-
-/// `N` [`State`]s and the empty entry that ends them, as C expects.
-#[repr(C)]
-pub struct States<T, const N: usize> {
-    states: [State<T>; N],
-    end: State<T>,
-}
-
-impl<T: Copy + Send, const N: usize> States<T, N> {
-    /// The states of one patch.
-    pub const fn new(states: [State<T>; N]) -> Self {
-        Self {
-            states,
-            end: State::new(0, 0),
+        if data == self.data() {
+            return;
         }
-    }
-
-    /// The state `id` (C: `klp_get_state()`).
-    pub fn get(&self, id: u64) -> Option<&State<T>> {
-        self.states.iter().find(|s| s.id() == id)
-    }
-
-    pub(super) const fn as_raw(&self) -> *mut bindings::klp_state {
-        // An array of `N + 1` `klp_state`s: `States` is `repr(C)` and made
-        // of transparent `State`s, all inside `Opaque`.
-        core::ptr::from_ref(self).cast_mut().cast()
+        prev.set_data(ptr::null_mut());
+        self.free();
+        self.set_data(data);
     }
 }

@@ -32,22 +32,6 @@ use kernel::{
     prelude::*, //
 };
 
-/// C `long __<arch>_sys_<name>(const struct pt_regs *regs)`, the entry of a
-/// system call with `CONFIG_ARCH_HAS_SYSCALL_WRAPPER`.
-#[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
-pub type Syscall0Fn = extern "C" fn(*const kernel::bindings::pt_regs) -> ffi::c_long;
-
-/// C `long sys_<name>(void)`, the entry of a system call without arguments.
-#[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
-pub type Syscall0Fn = extern "C" fn() -> ffi::c_long;
-
-impl NewFunc {
-    /// A replacement for a system call without arguments; see [`syscall0!`].
-    pub const fn syscall0(f: Syscall0Fn) -> Self {
-        Self(f as *const ffi::c_void)
-    }
-}
-
 /// What a system call returns for `r`: the value, or a negative errno.
 ///
 /// A value that does not fit in a `long` is returned as `EOVERFLOW`.
@@ -60,19 +44,25 @@ pub fn syscall_return<T: TryInto<ffi::c_long>>(r: Result<T>) -> ffi::c_long {
 /// (C: `SYSCALL_DEFINEx` in `<asm/syscall_wrapper.h>`), as upstream's
 /// `test_klp_syscall.c` spells it.
 #[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "x86_64"))]
-macro_rules! syscall_prefix {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
     () => {
         "__x64_"
     };
 }
 #[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "s390x"))]
-macro_rules! syscall_prefix {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
     () => {
         "__s390x_"
     };
 }
 #[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "aarch64"))]
-macro_rules! syscall_prefix {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
     () => {
         "__arm64_"
     };
@@ -82,7 +72,9 @@ macro_rules! syscall_prefix {
     target_arch = "powerpc",
     target_arch = "powerpc64"
 ))]
-macro_rules! syscall_prefix {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
     () => {
         ""
     };
@@ -99,7 +91,9 @@ macro_rules! syscall_prefix {
         target_arch = "powerpc64"
     ))
 ))]
-macro_rules! syscall_prefix {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
     () => {
         compile_error!(
             "livepatch::syscall: the syscall wrapper prefix of this architecture is missing"
@@ -107,12 +101,13 @@ macro_rules! syscall_prefix {
     };
 }
 #[doc(hidden)]
-pub(crate) use syscall_prefix;
+pub use klp_syscall_prefix as syscall_prefix;
 
 /// The name of the function that enters system call `$name`, a string
 /// literal, as a `&'static CStr` for [`Func::new`](super::Func::new):
 /// `c"__x64_sys_getpid"` for `"getpid"` on x86_64.
-macro_rules! syscall_name {
+#[macro_export]
+macro_rules! klp_syscall_name {
     ($name:literal) => {
         ::kernel::c_str!(concat!(
             $crate::livepatch::syscall::syscall_prefix!(),
@@ -121,14 +116,17 @@ macro_rules! syscall_name {
         ))
     };
 }
-pub(crate) use syscall_name;
+pub use klp_syscall_name as syscall_name;
 
 /// Makes a [`NewFunc`] that replaces a system call without arguments, named
 /// by [`syscall_name!`], by `f: fn() -> Result<T>`, where `T` converts to
-/// `long`.
+/// `long`. Its prototype is the system call's entry: with
+/// `CONFIG_ARCH_HAS_SYSCALL_WRAPPER`, `long __<arch>_sys_<name>(const struct
+/// pt_regs *regs)`, otherwise `long sys_<name>(void)`.
 ///
 /// An error from `f` is returned to the caller as a negative errno.
-macro_rules! syscall0 {
+#[macro_export]
+macro_rules! klp_syscall0 {
     ($f:path) => {{
         #[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
         extern "C" fn sys(_regs: *const ::kernel::bindings::pt_regs) -> ::kernel::ffi::c_long {
@@ -138,7 +136,7 @@ macro_rules! syscall0 {
         extern "C" fn sys() -> ::kernel::ffi::c_long {
             $crate::livepatch::syscall::syscall_return($f())
         }
-        $crate::livepatch::NewFunc::syscall0(sys)
+        $crate::livepatch::NewFunc::from_ptr(sys as *const ::kernel::ffi::c_void)
     }};
 }
-pub(crate) use syscall0;
+pub use klp_syscall0 as syscall0;

@@ -28,18 +28,20 @@ use kernel::{
     prelude::*, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../support/shadow_mod.rs"]
 mod shadow_mod;
 
 use livepatch::{
-    shadow::shadow,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
-    Patch, //
+    Patch,
+    Shadow, //
 };
 use shadow_mod::{
     dummy_alloc,
@@ -47,7 +49,7 @@ use shadow_mod::{
     Dummy, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: ShadowFix1,
     name: "rust_livepatch_shadow_fix1",
     authors: ["rust_livepatch developers"],
@@ -55,15 +57,16 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
 /// Shadow variable ids, shared with fix2.
 const SV_LEAK: usize = 1;
 
 /// Dummies expire after a few cleanups (C: `EXPIRE_PERIOD`).
 const EXPIRE_PERIOD: u32 = 4 * 3;
 
-shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
+// SAFETY: the users of `SV_LEAK`, this module and fix2, attach a
+// `KBox<i32>` (the C samples a `kzalloc()`ed `int`), and each frees only the
+// variables of the dummies it frees; this is the module's only handle of it.
+static LEAK: Shadow<KBox<i32>> = unsafe { Shadow::new(SV_LEAK) };
 
 fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
     let d = Dummy::new(EXPIRE_PERIOD).ok()?;
@@ -109,19 +112,27 @@ fn livepatch_fix1_dummy_free(mut d: KBox<Dummy>) {
     }
 }
 
-static FUNCS: Funcs<2> = Funcs::new([
-    Func::new(c"dummy_alloc", dummy_alloc!(livepatch_fix1_dummy_alloc)),
-    Func::new(c"dummy_free", dummy_free!(livepatch_fix1_dummy_free)),
-]);
-static OBJS: Objects<1> = Objects::new([Object::module(c"livepatch_shadow_mod", &FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 2] = [
+    // SAFETY: livepatch-shadow-mod.c defines `struct dummy *dummy_alloc(void)`,
+    // the prototype `dummy_alloc!` makes (support/shadow_mod.rs).
+    unsafe { Func::new(c"dummy_alloc", dummy_alloc!(livepatch_fix1_dummy_alloc)) },
+    // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
+    // the prototype `dummy_free!` makes.
+    unsafe { Func::new(c"dummy_free", dummy_free!(livepatch_fix1_dummy_free)) },
+];
+static OBJECTS: [Object; 1] = [Object::module(c"livepatch_shadow_mod", &FUNCS)];
 
 struct ShadowFix1;
 
 impl kernel::Module for ShadowFix1 {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(ShadowFix1)
+    }
+}
+
+impl Livepatch for ShadowFix1 {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }
 

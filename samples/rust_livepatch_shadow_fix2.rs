@@ -31,18 +31,20 @@ use kernel::{
     }, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../support/shadow_mod.rs"]
 mod shadow_mod;
 
 use livepatch::{
-    shadow::shadow,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
-    Patch, //
+    Patch,
+    Shadow, //
 };
 use shadow_mod::{
     dummy_check,
@@ -51,7 +53,7 @@ use shadow_mod::{
     Dummy, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: ShadowFix2,
     name: "rust_livepatch_shadow_fix2",
     authors: ["rust_livepatch developers"],
@@ -59,14 +61,16 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
 /// Shadow variable ids: SV_LEAK is fix1's, of the same type.
 const SV_LEAK: usize = 1;
 const SV_COUNTER: usize = 2;
 
-shadow!(static LEAK: Shadow<KBox<i32>> = SV_LEAK);
-shadow!(static COUNTER: Shadow<Atomic<i32>> = SV_COUNTER);
+// SAFETY: the users of `SV_LEAK`, this module and fix1, attach a
+// `KBox<i32>` (the C samples a `kzalloc()`ed `int`), and each frees only the
+// variables of the dummies it frees; this is the module's only handle of it.
+static LEAK: Shadow<KBox<i32>> = unsafe { Shadow::new(SV_LEAK) };
+// SAFETY: only this module uses `SV_COUNTER`, through this handle.
+static COUNTER: Shadow<Atomic<i32>> = unsafe { Shadow::new(SV_COUNTER) };
 
 fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
     // Patch: count the checks of each dummy, in flight ones included:
@@ -105,19 +109,28 @@ fn livepatch_fix2_dummy_free(mut d: KBox<Dummy>) {
     }
 }
 
-static FUNCS: Funcs<2> = Funcs::new([
-    Func::new(c"dummy_check", dummy_check!(livepatch_fix2_dummy_check)),
-    Func::new(c"dummy_free", dummy_free!(livepatch_fix2_dummy_free)),
-]);
-static OBJS: Objects<1> = Objects::new([Object::module(c"livepatch_shadow_mod", &FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 2] = [
+    // SAFETY: livepatch-shadow-mod.c defines
+    // `bool dummy_check(struct dummy *d, unsigned long jiffies)`, the
+    // prototype `dummy_check!` makes (support/shadow_mod.rs).
+    unsafe { Func::new(c"dummy_check", dummy_check!(livepatch_fix2_dummy_check)) },
+    // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
+    // the prototype `dummy_free!` makes.
+    unsafe { Func::new(c"dummy_free", dummy_free!(livepatch_fix2_dummy_free)) },
+];
+static OBJECTS: [Object; 1] = [Object::module(c"livepatch_shadow_mod", &FUNCS)];
 
 struct ShadowFix2;
 
 impl kernel::Module for ShadowFix2 {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(ShadowFix2)
+    }
+}
+
+impl Livepatch for ShadowFix2 {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }
 

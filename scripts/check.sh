@@ -21,6 +21,14 @@ VM_TIMEOUT=${VM_TIMEOUT:-1800}
 # What CHECK_ALSO runs on another kernel: the sample, the per-task job in
 # its workqueue form, and upstream's basic scenarios.
 SMOKE_TESTS="test-livepatch.sh test-workqueue.sh upstream-test-livepatch.sh"
+# On the kernel with the series (RLP_KERNEL=upstream): kernel::livepatch's
+# doctests, the tests of the sample (now the kernel's), and upstream's
+# scenarios with the test modules built against kernel::livepatch.
+if [ "${RLP_KERNEL:-}" = upstream ]; then
+	TESTS=${TESTS:-test-kunit-doctests.sh test-livepatch.sh test-sysfs.sh test-bad-input.sh test-user-tasks.sh $(
+		sed -n 's/^\t\(upstream-test-[a-z-]*\.sh\).*/\1/p' "$RLP_TOP/selftests/Makefile" | xargs)}
+	export VM_APPEND="kunit.filter_glob=rust_doctests_kernel.rust_doctest_kernel_livepatch*"
+fi
 
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}

@@ -8,6 +8,8 @@
 #   kernel.sh build   fetch, configure and build (if not cached); print KDIR
 #   kernel.sh kdir    print KDIR of the newest cached build, or fail
 #   kernel.sh series  print the series that RLP_KVER (or its default) selects
+#   kernel.sh ksrc    fetch and unpack (if not there) the source of that
+#                     series, or take RLP_KSRC; print its path
 #
 # Where the source comes from:
 #   RLP_KVER=7.3      Debian's linux-source-7.3 package, newest upload of the
@@ -16,8 +18,11 @@
 #                     supports that Debian ships (SUPPORTED_KVERS, lib.sh).
 #   RLP_KSRC=<dir>    a kernel source tree of your own (mainline, next, a
 #                     distribution's), built out of tree (O=), never written.
-# RLP_KERNEL selects a variant: debug adds scripts/debug-kernel.config
-# (lockdep, KFENCE, kmemleak, ...); each variant is cached apart.
+# RLP_KERNEL selects a variant, each cached apart: debug adds
+# scripts/debug-kernel.config (lockdep, KFENCE, kmemleak, ...); upstream
+# applies this project's patch series (upstream/*.patch: kernel::livepatch
+# and its sample) and adds scripts/upstream-kernel.config (the in-tree
+# sample, KUnit and the `kernel` crate's doctests).
 
 set -e
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +32,8 @@ VARIANT=""
 case "${RLP_KERNEL:-}" in
 "") ;;
 debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there is: debug)" ;;
+upstream) FRAGMENTS+=("$RLP_TOP/scripts/upstream-kernel.config"); VARIANT=-upstream ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream)" ;;
 esac
 # The suites that may carry a linux-source-<series> package.
 SUITES=(bookworm-backports trixie trixie-backports sid experimental)
@@ -145,6 +151,29 @@ user_source() {
 		die "RLP_KSRC=$RLP_KSRC: kernel $KVER is older than the series this project supports ($SUPPORTED_KVERS)"
 }
 
+# RLP_KERNEL=upstream: a copy of $KSRC with the series applied; the files
+# the series leaves alone are hard links to $KSRC's.
+apply_series() {
+	local hash dst f p
+	hash=$(cat "$RLP_TOP"/upstream/*.patch | sha256sum | cut -c1-12)
+	dst="$(dirname "$KSRC")/linux-upstream-$hash"
+	if [ ! -f "$dst/.rlp-applied" ]; then
+		say "Applying the project's patch series (upstream/) to a copy of the kernel source"
+		rm -rf "$dst"
+		cp -al "$KSRC" "$dst"
+		for f in $(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$RLP_TOP"/upstream/*.patch | sort -u); do
+			[ -e "$dst/$f" ] && cp --remove-destination "$KSRC/$f" "$dst/$f"
+		done
+		for p in "$RLP_TOP"/upstream/00[0-9][1-9]-*.patch; do
+			(cd "$dst" && git apply "$p") ||
+				die "upstream/${p##*/} does not apply to kernel $KVER: regenerate the series (make upstream-series)"
+		done
+		touch "$dst/.rlp-applied"
+	fi
+	KSRC=$dst
+	DEB_VERSION+="-series-$hash"
+}
+
 cache_key() {
 	{
 		echo "$DEB_VERSION"
@@ -213,6 +242,7 @@ build)
 		resolve_series
 		unpack_source
 	fi
+	[ "${RLP_KERNEL:-}" != upstream ] || apply_series
 	build_kernel
 	echo "$KSRC" > "$KDIR/.rlp-ksrc"
 	ln -sfn "$KDIR" "$RLP_CACHE/kernel/$(link_name "$KVER")"
@@ -235,7 +265,18 @@ series)
 	select_series
 	echo "$KVER"
 	;;
+ksrc)
+	if [ -n "${RLP_KSRC:-}" ]; then
+		user_source
+	else
+		update_lists >&2
+		select_series
+		resolve_series
+		unpack_source >&2
+	fi
+	echo "$KSRC"
+	;;
 *)
-	die "usage: $0 build|kdir|series"
+	die "usage: $0 build|kdir|series|ksrc"
 	;;
 esac

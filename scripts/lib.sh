@@ -97,4 +97,13 @@ prepare() {
 	KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
 	say "Set-up 3/3: building the modules against ${KDIR/#$HOME/\~}"
 	run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
+	if [ "${RLP_KERNEL:-}" = upstream ]; then
+		# The tests load the kernel's own sample, built with it, where
+		# they load the project's (test_modules/rust_livepatch.ko links
+		# here). Without the object, the next build of the project's
+		# sample replaces it.
+		info "the sample is the kernel's: samples/rust/rust_livepatch.ko"
+		rm -f "$RLP_TOP"/rust_livepatch.o "$RLP_TOP"/.rust_livepatch.*.cmd
+		cp "$KDIR/samples/rust/rust_livepatch.ko" "$RLP_TOP/rust_livepatch.ko"
+	fi
 }

@@ -25,7 +25,8 @@ def main() -> None:
     project = json.loads(project_file.read_text())
     crates = project["crates"]
 
-    roots = [top / (m + ".rs") for m in re.findall(r"^klp_rust [:+]= (\S+)\.o$", kbuild, re.M)]
+    lines = [l for l in kbuild.split("\n") if l.startswith("klp_rust ")]
+    roots = [top / (m + ".rs") for l in lines for m in re.findall(r"([\w/]+)\.o\b", l)]
     known = {pathlib.Path(c["root_module"]).resolve() for c in crates}
     model = next((c for c in crates if pathlib.Path(c["root_module"]).resolve() in roots), None)
     if model is None:

@@ -16,7 +16,8 @@ KDIR=$1 TIMEOUT=$2 CMD=$3
 VM_CPUS=${VM_CPUS:-2}
 VM_MEMORY=${VM_MEMORY:-2G}
 
-VNG=(vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" --verbose)
+VNG=(vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" --verbose
+     ${VM_APPEND:+--append "$VM_APPEND"})
 # TCG emulates the vCPUs in one host thread (VM_TCG_THREAD=single) unless
 # asked for one thread per vCPU (multi). With multi, under load, guests
 # died of an int3 trap at an ftrace site that the kernel had finished

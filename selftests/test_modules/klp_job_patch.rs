@@ -23,8 +23,11 @@ use kernel::{
     seq_print, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/job.rs"]
 mod job;
 
@@ -38,23 +41,19 @@ use job::{
     PATCHED, //
 };
 use livepatch::{
-    seq_show,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: KlpJobPatch,
     name: "klp_job_patch",
     authors: ["rust_livepatch developers"],
     description: "Livepatch of klp_job_target's job, in Rust",
     license: "GPL",
 }
-
-livepatch::modinfo_livepatch!();
 
 /// Replaces `cmdline_proc_show()` of `fs/proc/cmdline.c`.
 fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
@@ -87,32 +86,45 @@ fn livepatch_job_work(job: &Job) {
     job.requeue();
 }
 
-static VMLINUX_FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"cmdline_proc_show",
-    seq_show!(livepatch_cmdline_proc_show),
-)]);
+static VMLINUX_FUNCS: [Func; 1] = [
+    // SAFETY: `cmdline_proc_show()` (fs/proc/cmdline.c) is a seq_file show
+    // function, `int (struct seq_file *m, void *v)`: the prototype
+    // `seq_show!` makes.
+    unsafe {
+        Func::new(
+            c"cmdline_proc_show",
+            livepatch::seq_show!(livepatch_cmdline_proc_show),
+        )
+    },
+];
 
-static JOB_FUNCS: Funcs<4> = Funcs::new([
-    Func::new(c"klp_job_format", job_format!(livepatch_job_format)),
-    Func::new(c"klp_job_pass", job_pass!(livepatch_job_pass)),
-    Func::new(c"klp_job_kthread", job_kthread!(livepatch_job_kthread)),
-    Func::new(c"klp_job_work", job_work!(livepatch_job_work)),
-]);
-static OBJS: Objects<2> = Objects::new([
+static JOB_FUNCS: [Func; 4] = [
+    // SAFETY: each is declared in klp_job.h, and defined in klp_job_target.c,
+    // with the prototype its `job_*!` adapter makes (see support/job.rs).
+    unsafe { Func::new(c"klp_job_format", job_format!(livepatch_job_format)) },
+    // SAFETY: as above.
+    unsafe { Func::new(c"klp_job_pass", job_pass!(livepatch_job_pass)) },
+    // SAFETY: as above.
+    unsafe { Func::new(c"klp_job_kthread", job_kthread!(livepatch_job_kthread)) },
+    // SAFETY: as above.
+    unsafe { Func::new(c"klp_job_work", job_work!(livepatch_job_work)) },
+];
+
+static OBJECTS: [Object; 2] = [
     Object::vmlinux(&VMLINUX_FUNCS),
     Object::module(c"klp_job_target", &JOB_FUNCS),
-]);
-static PATCH: Patch = Patch::new(&OBJS);
+];
 
 struct KlpJobPatch;
 
 impl kernel::Module for KlpJobPatch {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        // The core does not log every refusal (EBUSY while another patch
-        // is in transition): say why the load fails.
-        PATCH
-            .enable(module)
-            .inspect_err(|e| pr_err!("cannot enable the patch: error {}\n", e.to_errno()))?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(KlpJobPatch)
+    }
+}
+
+impl Livepatch for KlpJobPatch {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

@@ -7,20 +7,24 @@
 
 use kernel::prelude::*;
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/printk.rs"]
 mod printk;
 
 use livepatch::{
     Callbacks,
-    Funcs,
+    Func,
+    Livepatch,
     Object,
-    Objects,
     Patch,
     PatchedObject,
     State,
-    States, //
+    StateData,
+    StateDecl, //
 };
 use printk::{
     console_loglevel,
@@ -28,66 +32,72 @@ use printk::{
     CONSOLE_LOGLEVEL_MOTORMOUTH, //
 };
 
-livepatch::modinfo_livepatch!();
-
 const CONSOLE_LOGLEVEL_STATE: u64 = 1;
 // Version 2 supports migration.
 const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 2;
 
-fn loglevel_state() -> Result<&'static State<i32>> {
-    STATES.get(CONSOLE_LOGLEVEL_STATE).ok_or(EINVAL)
+// SAFETY: every patch that declares this state keeps the saved console log
+// level, an `int`, in its data (upstream's test_klp_state*.c, and their Rust
+// counterparts here).
+static LOGLEVEL_STATE: State<i32> =
+    unsafe { State::new(CONSOLE_LOGLEVEL_STATE, CONSOLE_LOGLEVEL_STATE_VERSION) };
+static STATES: [&StateDecl; 1] = [LOGLEVEL_STATE.decl()];
+
+fn loglevel_state(obj: &PatchedObject) -> Result<StateData<'_, i32>> {
+    LOGLEVEL_STATE.get(obj).ok_or(EINVAL)
 }
 
 fn allocate_loglevel_state(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
-    if state.prev(obj).is_some() {
+    let state = loglevel_state(obj)?;
+    if LOGLEVEL_STATE.prev(obj).is_some() {
         pr_info!("allocate_loglevel_state: space to store console_loglevel already allocated\n");
         return Ok(());
     }
-    state.alloc(obj, 0)?;
+    state.alloc(0)?;
     pr_info!("allocate_loglevel_state: allocating space to store console_loglevel\n");
     Ok(())
 }
 
 fn fix_console_loglevel(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
-    if let Some(prev) = state.prev(obj) {
+    let state = loglevel_state(obj)?;
+    if let Some(prev) = LOGLEVEL_STATE.prev(obj) {
         pr_info!("fix_console_loglevel: taking over the console_loglevel change\n");
-        state.take_over(obj, prev);
+        state.take_over(&prev);
         return Ok(());
     }
     pr_info!("fix_console_loglevel: fixing console_loglevel\n");
-    state.set(obj, console_loglevel())?;
+    state.set(console_loglevel())?;
     set_console_loglevel(CONSOLE_LOGLEVEL_MOTORMOUTH);
     Ok(())
 }
 
 fn restore_console_loglevel(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
-    if state.prev(obj).is_some() {
+    let state = loglevel_state(obj)?;
+    if LOGLEVEL_STATE.prev(obj).is_some() {
         pr_info!(
             "restore_console_loglevel: passing the console_loglevel change back to the old livepatch\n"
         );
         return Ok(());
     }
     pr_info!("restore_console_loglevel: restoring console_loglevel\n");
-    set_console_loglevel(state.get(obj).ok_or(EINVAL)?);
+    set_console_loglevel(state.get().ok_or(EINVAL)?);
     Ok(())
 }
 
 fn free_loglevel_state(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
-    if state.prev(obj).is_some() {
+    let state = loglevel_state(obj)?;
+    if LOGLEVEL_STATE.prev(obj).is_some() {
         pr_info!("free_loglevel_state: keeping space to store console_loglevel\n");
         return Ok(());
     }
     pr_info!("free_loglevel_state: freeing space for the stored console_loglevel\n");
-    state.free(obj);
+    state.free();
     Ok(())
 }
 
 struct LoglevelFix;
 
+#[vtable]
 impl Callbacks for LoglevelFix {
     fn pre_patch(obj: &PatchedObject) -> Result {
         pr_info!("pre_patch_callback: {obj}\n");
@@ -111,20 +121,19 @@ impl Callbacks for LoglevelFix {
     }
 }
 
-static NO_FUNCS: Funcs<0> = Funcs::new([]);
-static OBJS: Objects<1> =
-    Objects::new([Object::vmlinux_with_callbacks::<LoglevelFix, 0>(&NO_FUNCS)]);
-static STATES: States<i32, 1> = States::new([State::new(
-    CONSOLE_LOGLEVEL_STATE,
-    CONSOLE_LOGLEVEL_STATE_VERSION,
-)]);
-static PATCH: Patch = Patch::new(&OBJS).with_states(&STATES).replacing();
+static NO_FUNCS: [Func; 0] = [];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&NO_FUNCS).with_callbacks::<LoglevelFix>()];
 
 struct TestKlpState2;
 
 impl kernel::Module for TestKlpState2 {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpState2)
+    }
+}
+
+impl Livepatch for TestKlpState2 {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS).states(&STATES).replace(true)
     }
 }

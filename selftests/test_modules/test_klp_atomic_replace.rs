@@ -12,17 +12,18 @@ use kernel::{
     seq_print, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/param.rs"]
 mod param;
 
 use livepatch::{
-    seq_show,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch, //
 };
 use param::{
@@ -30,15 +31,13 @@ use param::{
     IntParam, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpAtomicReplace,
     name: "test_klp_atomic_replace",
     authors: ["rust_livepatch developers"],
     description: "Livepatch test: atomic replace",
     license: "GPL",
 }
-
-livepatch::modinfo_livepatch!();
 
 static REPLACE: IntParam = IntParam::new(0);
 module_param_int! {
@@ -53,19 +52,29 @@ fn livepatch_meminfo_proc_show(m: &SeqFile) -> Result {
     Ok(())
 }
 
-static FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"meminfo_proc_show",
-    seq_show!(livepatch_meminfo_proc_show),
-)]);
-static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 1] = [
+    // SAFETY: `meminfo_proc_show()` (fs/proc/meminfo.c) is a seq_file show
+    // function, `int (struct seq_file *m, void *v)`: the prototype
+    // `seq_show!` makes.
+    unsafe {
+        Func::new(
+            c"meminfo_proc_show",
+            livepatch::seq_show!(livepatch_meminfo_proc_show),
+        )
+    },
+];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
 struct TestKlpAtomicReplace;
 
 impl kernel::Module for TestKlpAtomicReplace {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.set_replace(REPLACE.get() != 0);
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpAtomicReplace)
+    }
+}
+
+impl Livepatch for TestKlpAtomicReplace {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS).replace(REPLACE.get() != 0)
     }
 }

@@ -11,18 +11,19 @@ use kernel::{
     prelude::*, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/param.rs"]
 mod param;
 
 use livepatch::{
-    work_fn,
     Callbacks,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch,
     PatchedObject, //
 };
@@ -31,15 +32,13 @@ use param::{
     IntParam, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpCallbacksDemo,
     name: "test_klp_callbacks_demo",
     authors: ["rust_livepatch developers"],
     description: "Livepatch test: livepatch demo",
     license: "GPL",
 }
-
-livepatch::modinfo_livepatch!();
 
 static PRE_PATCH_RET: IntParam = IntParam::new(0);
 module_param_int! {
@@ -51,6 +50,7 @@ module_param_int! {
 
 struct Demo;
 
+#[vtable]
 impl Callbacks for Demo {
     fn pre_patch(obj: &PatchedObject) -> Result {
         pr_info!("pre_patch_callback: {obj}\n");
@@ -74,24 +74,36 @@ fn patched_work_func() {
     pr_info!("patched_work_func\n");
 }
 
-static NO_FUNCS: Funcs<0> = Funcs::new([]);
+static NO_FUNCS: [Func; 0] = [];
 
-static BUSYMOD_FUNCS: Funcs<1> =
-    Funcs::new([Func::new(c"busymod_work_func", work_fn!(patched_work_func))]);
+static BUSYMOD_FUNCS: [Func; 1] = [
+    // SAFETY: `busymod_work_func()` (test_modules/test_klp_callbacks_busy.c of
+    // the kernel's livepatch selftests) is a work function,
+    // `void (struct work_struct *work)`: the prototype `work_fn!` makes.
+    unsafe {
+        Func::new(
+            c"busymod_work_func",
+            livepatch::work_fn!(patched_work_func),
+        )
+    },
+];
 
-static OBJS: Objects<3> = Objects::new([
-    Object::vmlinux_with_callbacks::<Demo, 0>(&NO_FUNCS),
-    Object::module_with_callbacks::<Demo, 0>(c"test_klp_callbacks_mod", &NO_FUNCS),
-    Object::module_with_callbacks::<Demo, 1>(c"test_klp_callbacks_busy", &BUSYMOD_FUNCS),
-]);
-
-static PATCH: Patch = Patch::new(&OBJS);
+static OBJECTS: [Object; 3] = [
+    Object::vmlinux(&NO_FUNCS).with_callbacks::<Demo>(),
+    Object::module(c"test_klp_callbacks_mod", &NO_FUNCS).with_callbacks::<Demo>(),
+    Object::module(c"test_klp_callbacks_busy", &BUSYMOD_FUNCS).with_callbacks::<Demo>(),
+];
 
 struct TestKlpCallbacksDemo;
 
 impl kernel::Module for TestKlpCallbacksDemo {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpCallbacksDemo)
+    }
+}
+
+impl Livepatch for TestKlpCallbacksDemo {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

@@ -7,16 +7,19 @@
 
 use kernel::prelude::*;
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/param.rs"]
 mod param;
 
 use livepatch::{
     Callbacks,
-    Funcs,
+    Func,
+    Livepatch,
     Object,
-    Objects,
     Patch,
     PatchedObject, //
 };
@@ -25,15 +28,13 @@ use param::{
     IntParam, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpCallbacksDemo2,
     name: "test_klp_callbacks_demo2",
     authors: ["rust_livepatch developers"],
     description: "Livepatch test: livepatch demo2",
     license: "GPL",
 }
-
-livepatch::modinfo_livepatch!();
 
 static REPLACE: IntParam = IntParam::new(0);
 module_param_int! {
@@ -45,6 +46,7 @@ module_param_int! {
 
 struct Demo2;
 
+#[vtable]
 impl Callbacks for Demo2 {
     fn pre_patch(obj: &PatchedObject) -> Result {
         pr_info!("pre_patch_callback: {obj}\n");
@@ -64,16 +66,19 @@ impl Callbacks for Demo2 {
     }
 }
 
-static NO_FUNCS: Funcs<0> = Funcs::new([]);
-static OBJS: Objects<1> = Objects::new([Object::vmlinux_with_callbacks::<Demo2, 0>(&NO_FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static NO_FUNCS: [Func; 0] = [];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&NO_FUNCS).with_callbacks::<Demo2>()];
 
 struct TestKlpCallbacksDemo2;
 
 impl kernel::Module for TestKlpCallbacksDemo2 {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.set_replace(REPLACE.get() != 0);
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpCallbacksDemo2)
+    }
+}
+
+impl Livepatch for TestKlpCallbacksDemo2 {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS).replace(REPLACE.get() != 0)
     }
 }

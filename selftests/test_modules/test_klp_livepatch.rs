@@ -5,14 +5,29 @@
 //! The Rust counterpart of upstream's `test_klp_livepatch.c`: replaces
 //! `cmdline_proc_show()`.
 
-use kernel::{prelude::*, seq_file::SeqFile, seq_print};
+use kernel::{
+    prelude::*,
+    seq_file::SeqFile,
+    seq_print, //
+};
 
+#[cfg(not(klp_kernel_livepatch))]
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 
-use livepatch::{seq_show, Func, Funcs, Object, Objects, Patch};
+use livepatch::{
+    Func,
+    Livepatch,
+    Object,
+    Patch, //
+};
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpLivepatch,
     name: "test_klp_livepatch",
     authors: ["rust_livepatch developers"],
@@ -20,25 +35,34 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
 fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
     seq_print!(m, "test_klp_livepatch: this has been live patched\n");
     Ok(())
 }
 
-static FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"cmdline_proc_show",
-    seq_show!(livepatch_cmdline_proc_show),
-)]);
-static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 1] = [
+    // SAFETY: `cmdline_proc_show()` (fs/proc/cmdline.c) is a seq_file show
+    // function, `int (struct seq_file *m, void *v)`: the prototype
+    // `seq_show!` makes.
+    unsafe {
+        Func::new(
+            c"cmdline_proc_show",
+            livepatch::seq_show!(livepatch_cmdline_proc_show),
+        )
+    },
+];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
 struct TestKlpLivepatch;
 
 impl kernel::Module for TestKlpLivepatch {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpLivepatch)
+    }
+}
+
+impl Livepatch for TestKlpLivepatch {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

@@ -11,19 +11,23 @@ use kernel::{
     seq_print, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 
 use livepatch::{
-    seq_show,
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpModPatch,
     name: "test_klp_mod_patch",
     authors: ["rust_livepatch developers"],
@@ -31,25 +35,34 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
 fn livepatch_mod_target_show(m: &SeqFile) -> Result {
     seq_print!(m, "test_klp_mod_patch: this has been live patched\n");
     Ok(())
 }
 
-static FUNCS: Funcs<1> = Funcs::new([Func::new(
-    c"test_klp_mod_target_show",
-    seq_show!(livepatch_mod_target_show),
-)]);
-static OBJS: Objects<1> = Objects::new([Object::module(c"test_klp_mod_target", &FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 1] = [
+    // SAFETY: `test_klp_mod_target_show()` (test_modules/test_klp_mod_target.c
+    // of the kernel's livepatch selftests) is a seq_file show function,
+    // `int (struct seq_file *m, void *v)`: the prototype `seq_show!` makes.
+    unsafe {
+        Func::new(
+            c"test_klp_mod_target_show",
+            livepatch::seq_show!(livepatch_mod_target_show),
+        )
+    },
+];
+static OBJECTS: [Object; 1] = [Object::module(c"test_klp_mod_target", &FUNCS)];
 
 struct TestKlpModPatch;
 
 impl kernel::Module for TestKlpModPatch {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpModPatch)
+    }
+}
+
+impl Livepatch for TestKlpModPatch {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

@@ -16,13 +16,13 @@ use kernel::{
     }, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 
-use livepatch::shadow::{
-    shadow,
-    Shadow, //
-};
+use livepatch::Shadow;
 
 module! {
     type: TestKlpShadowVars,
@@ -40,8 +40,11 @@ const NUM_OBJS: usize = 3;
 const SV_ID1: usize = 0x1234;
 const SV_ID2: usize = 0x1235;
 
-shadow!(static SV1: Shadow<usize> = SV_ID1);
-shadow!(static SV2: Shadow<usize> = SV_ID2);
+// SAFETY: only this module uses these ids, each with this one handle, and
+// stores a `usize` (an address) in each variable.
+static SV1: Shadow<usize> = unsafe { Shadow::new(SV_ID1) };
+// SAFETY: as for `SV1`.
+static SV2: Shadow<usize> = unsafe { Shadow::new(SV_ID2) };
 
 /// An object that shadow variables extend; not empty, so that each one has
 /// its own address.

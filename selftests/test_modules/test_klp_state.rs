@@ -9,20 +9,24 @@
 
 use kernel::prelude::*;
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/printk.rs"]
 mod printk;
 
 use livepatch::{
     Callbacks,
-    Funcs,
+    Func,
+    Livepatch,
     Object,
-    Objects,
     Patch,
     PatchedObject,
     State,
-    States, //
+    StateData,
+    StateDecl, //
 };
 use printk::{
     console_loglevel,
@@ -30,7 +34,7 @@ use printk::{
     CONSOLE_LOGLEVEL_MOTORMOUTH, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpState,
     name: "test_klp_state",
     authors: ["rust_livepatch developers"],
@@ -38,46 +42,52 @@ module! {
     license: "GPL",
 }
 
-livepatch::modinfo_livepatch!();
-
 const CONSOLE_LOGLEVEL_STATE: u64 = 1;
 // Version 1 does not support migration.
 const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 1;
 
-fn loglevel_state() -> Result<&'static State<i32>> {
-    STATES.get(CONSOLE_LOGLEVEL_STATE).ok_or(EINVAL)
+// SAFETY: every patch that declares this state keeps the saved console log
+// level, an `int`, in its data (upstream's test_klp_state*.c, and their Rust
+// counterparts here).
+static LOGLEVEL_STATE: State<i32> =
+    unsafe { State::new(CONSOLE_LOGLEVEL_STATE, CONSOLE_LOGLEVEL_STATE_VERSION) };
+static STATES: [&StateDecl; 1] = [LOGLEVEL_STATE.decl()];
+
+fn loglevel_state(obj: &PatchedObject) -> Result<StateData<'_, i32>> {
+    LOGLEVEL_STATE.get(obj).ok_or(EINVAL)
 }
 
 fn allocate_loglevel_state(obj: &PatchedObject) -> Result {
-    loglevel_state()?.alloc(obj, 0)?;
+    loglevel_state(obj)?.alloc(0)?;
     pr_info!("allocate_loglevel_state: allocating space to store console_loglevel\n");
     Ok(())
 }
 
 fn fix_console_loglevel(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
+    let state = loglevel_state(obj)?;
     pr_info!("fix_console_loglevel: fixing console_loglevel\n");
-    state.set(obj, console_loglevel())?;
+    state.set(console_loglevel())?;
     set_console_loglevel(CONSOLE_LOGLEVEL_MOTORMOUTH);
     Ok(())
 }
 
 fn restore_console_loglevel(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
+    let state = loglevel_state(obj)?;
     pr_info!("restore_console_loglevel: restoring console_loglevel\n");
-    set_console_loglevel(state.get(obj).ok_or(EINVAL)?);
+    set_console_loglevel(state.get().ok_or(EINVAL)?);
     Ok(())
 }
 
 fn free_loglevel_state(obj: &PatchedObject) -> Result {
-    let state = loglevel_state()?;
+    let state = loglevel_state(obj)?;
     pr_info!("free_loglevel_state: freeing space for the stored console_loglevel\n");
-    state.free(obj);
+    state.free();
     Ok(())
 }
 
 struct LoglevelFix;
 
+#[vtable]
 impl Callbacks for LoglevelFix {
     fn pre_patch(obj: &PatchedObject) -> Result {
         pr_info!("pre_patch_callback: {obj}\n");
@@ -101,20 +111,19 @@ impl Callbacks for LoglevelFix {
     }
 }
 
-static NO_FUNCS: Funcs<0> = Funcs::new([]);
-static OBJS: Objects<1> =
-    Objects::new([Object::vmlinux_with_callbacks::<LoglevelFix, 0>(&NO_FUNCS)]);
-static STATES: States<i32, 1> = States::new([State::new(
-    CONSOLE_LOGLEVEL_STATE,
-    CONSOLE_LOGLEVEL_STATE_VERSION,
-)]);
-static PATCH: Patch = Patch::new(&OBJS).with_states(&STATES).replacing();
+static NO_FUNCS: [Func; 0] = [];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&NO_FUNCS).with_callbacks::<LoglevelFix>()];
 
 struct TestKlpState;
 
 impl kernel::Module for TestKlpState {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        PATCH.enable(module)?;
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         Ok(TestKlpState)
+    }
+}
+
+impl Livepatch for TestKlpState {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS).states(&STATES).replace(true)
     }
 }

@@ -5,7 +5,7 @@
 //! The Rust counterpart of upstream's `test_klp_state3.c`; the patch is in
 //! `klp_state2.rs`.
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpState2,
     name: "test_klp_state3",
     authors: ["rust_livepatch developers"],

@@ -25,8 +25,11 @@ use kernel::{
     }, //
 };
 
+#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
 #[path = "../../support/param.rs"]
 mod param;
 #[path = "../../support/sysfs.rs"]
@@ -38,9 +41,8 @@ use livepatch::{
         syscall_name, //
     },
     Func,
-    Funcs,
+    Livepatch,
     Object,
-    Objects,
     Patch, //
 };
 use param::{
@@ -53,15 +55,13 @@ use sysfs::{
     KernelDir, //
 };
 
-module! {
+livepatch::module_livepatch! {
     type: TestKlpSyscall,
     name: "test_klp_syscall",
     authors: ["rust_livepatch developers"],
     description: "Livepatch test: syscall transition",
     license: "GPL",
 }
-
-livepatch::modinfo_livepatch!();
 
 // `test-syscall.sh` starts one getpid caller per CPU.
 static KLP_PIDS: IntArray<{ CONFIG_NR_CPUS as usize }> = IntArray::new();
@@ -100,24 +100,31 @@ fn lp_sys_getpid() -> Result<i32> {
     Ok(task.tgid_nr_ns(None))
 }
 
-static FUNCS: Funcs<1> = Funcs::new([Func::new(syscall_name!("getpid"), syscall0!(lp_sys_getpid))]);
-static OBJS: Objects<1> = Objects::new([Object::vmlinux(&FUNCS)]);
-static PATCH: Patch = Patch::new(&OBJS);
+static FUNCS: [Func; 1] = [
+    // SAFETY: getpid takes no arguments (kernel/sys.c: `SYSCALL_DEFINE0(getpid)`),
+    // so its entry has the prototype `syscall0!` makes for this architecture.
+    unsafe { Func::new(syscall_name!("getpid"), syscall0!(lp_sys_getpid)) },
+];
+static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
 struct TestKlpSyscall {
     _dir: KernelDir,
 }
 
 impl kernel::Module for TestKlpSyscall {
-    fn init(module: &'static ThisModule) -> Result<Self> {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         // Before the file shows it and the patched getpid decrements it.
         NPIDS_PENDING.store(KLP_PIDS.values().len(), Relaxed);
 
-        // Dropped, and so removed, if enabling fails.
+        // Dropped, and so removed, if enabling the patch fails.
         let dir = KernelDir::new(c"test_klp_syscall")?;
         dir.create_file(&NPIDS)?;
-
-        PATCH.enable(module)?;
         Ok(TestKlpSyscall { _dir: dir })
+    }
+}
+
+impl Livepatch for TestKlpSyscall {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
     }
 }

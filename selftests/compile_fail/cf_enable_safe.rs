@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A patch is enabled once, by `module_livepatch!`, after the module's `init`: enabling it from safe code does not build.
+//!
+//! expect: error[E0133]
+//! expect: Registration::new` is unsafe
+
+use kernel::prelude::*;
+
+#[cfg(not(klp_kernel_livepatch))]
+#[path = "../../livepatch/mod.rs"]
+mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
+
+use livepatch::{
+    Object,
+    Patch,
+    Registration, //
+};
+
+static OBJECTS: [Object; 0] = [];
+
+fn enable_twice(module: &'static ThisModule) -> Result {
+    let _first = Registration::new(&Patch::new(&OBJECTS), module)?;
+    let _second = Registration::new(&Patch::new(&OBJECTS), module)?;
+    Ok(())
+}
+
+module! {
+    type: CompileFail,
+    name: "cf_enable_safe",
+    authors: ["rust_livepatch developers"],
+    description: "must not build",
+    license: "GPL",
+}
+
+struct CompileFail;
+
+impl kernel::Module for CompileFail {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(CompileFail)
+    }
+}
