@@ -54,7 +54,7 @@ static FUNCS: [Func; 1] = [
     // function, `int cmdline_proc_show(struct seq_file *m, void *v)`: the
     // prototype `seq_show!` makes.
     unsafe {
-        Func::new(
+        Func::vmlinux(
             c"cmdline_proc_show",
             livepatch::seq_show!(livepatch_cmdline_proc_show),
         )

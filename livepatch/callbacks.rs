@@ -237,6 +237,7 @@ impl LoadedModule {
             kernel::bindings::module_state_MODULE_STATE_LIVE => ModuleState::Live,
             kernel::bindings::module_state_MODULE_STATE_COMING => ModuleState::Coming,
             kernel::bindings::module_state_MODULE_STATE_GOING => ModuleState::Going,
+            // `MODULE_STATE_UNFORMED`, the only value left.
             _ => ModuleState::Unformed,
         }
     }

@@ -15,23 +15,24 @@
 //! The descriptions are plain values, as `struct klp_func_ext` and
 //! `struct klp_object_ext` of `<linux/livepatch_external.h>` are: the
 //! structures the core links into its lists are built from them when the
-//! patch is enabled, owned by the module, and freed when it is removed. So a
-//! description may be shared by several objects or patches.
+//! patch is enabled, owned by the module, and freed when it is removed.
+//! Nothing the core links is ever shared.
 //!
 //! # Safety
 //!
 //! What the compiler checks: a replacement is a safe Rust function, called
 //! with the arguments its adapter ([`seq_show!`], ...) makes from the C
-//! prototype; the patch is enabled once, after the module's `init`, and its
-//! data lives until the core is done with it; callbacks and system states
-//! are only used under the core's lock.
+//! prototype; each function is listed only by the object it was declared
+//! for; the patch is enabled once, after the module's `init`, and its data
+//! lives until the core is done with it; callbacks and system states are
+//! only used under the core's lock.
 //!
 //! What each livepatch asserts, with one `unsafe` per replaced function:
 //! that the C function it names has the prototype of the adapter
-//! ([`Func::new`]). Neither C nor Rust can check that: the `// SAFETY:`
-//! comment says which prototype was read, and where. The same holds for the
-//! data type behind a system state or shadow variable id, a contract with
-//! other modules ([`State::new`], `Shadow::new`).
+//! ([`Func::vmlinux`], [`Func::module`]). Neither C nor Rust can check that:
+//! the `// SAFETY:` comment says which prototype was read, and where. The
+//! same holds for what other modules share through an id: the data type of
+//! a system state or a shadow variable ([`State::new`], `Shadow::new`).
 //!
 //! # Examples
 //!
@@ -60,7 +61,7 @@
 //!     // SAFETY: `cmdline_proc_show()` (fs/proc/cmdline.c) is a seq_file show
 //!     // function, `int (struct seq_file *m, void *v)`, as `seq_show!` makes.
 //!     unsafe {
-//!         Func::new(
+//!         Func::vmlinux(
 //!             c"cmdline_proc_show",
 //!             livepatch::seq_show!(livepatch_cmdline_proc_show),
 //!         )
@@ -90,7 +91,6 @@
 // written as the public API they are in the `kernel` crate.
 #![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
-use core::ptr;
 use kernel::{
     alloc::KVec,
     error::to_result,
@@ -121,7 +121,8 @@ pub use state::{
     StateDecl, //
 };
 
-/// The address of a replacement function, for [`Func::new`].
+/// The address of a replacement function, for [`Func::vmlinux`] and
+/// [`Func::module`].
 ///
 /// The adapter macros ([`seq_show!`], ...) make one from a safe Rust
 /// function: an `extern "C"` function of one C prototype that calls it.
@@ -134,9 +135,16 @@ unsafe impl Send for NewFunc {}
 unsafe impl Sync for NewFunc {}
 
 impl NewFunc {
-    /// The function at `f`, an `extern "C"` function: what it may replace is
-    /// asserted where it is used, in [`Func::new`].
-    pub const fn from_ptr(f: *const ffi::c_void) -> Self {
+    /// The function at `f`, for an adapter macro.
+    ///
+    /// # Safety
+    ///
+    /// `f` is the address of an `extern "C"` function, whose C prototype the
+    /// adapter making it documents: what `Func::vmlinux` and `Func::module`
+    /// ask their callers to check.
+    #[doc(hidden)]
+    #[inline]
+    pub const unsafe fn from_ptr(f: *const ffi::c_void) -> Self {
         Self(f)
     }
 }
@@ -148,17 +156,26 @@ impl NewFunc {
 #[macro_export]
 macro_rules! klp_seq_show {
     ($f:path) => {{
-        extern "C" fn show(
+        // Not generic in the lifetime: `f` gets the `SeqFile` for the call.
+        const __KLP_F: fn(&::kernel::seq_file::SeqFile) -> ::kernel::error::Result = $f;
+        extern "C" fn __klp_show(
             m: *mut ::kernel::bindings::seq_file,
             _v: *mut ::kernel::ffi::c_void,
         ) -> ::kernel::ffi::c_int {
-            // SAFETY: the function this replaces is a show function (asserted
-            // by `Func::new`'s caller), which the seq_file core calls with a
-            // valid `seq_file` that no other thread uses until it returns.
+            // SAFETY: the function this replaces is a show function (what the
+            // caller of `Func::vmlinux` or `Func::module` asserts), which the
+            // seq_file core calls with a valid `seq_file` that no other
+            // thread uses until the call returns, as long as `__KLP_F` may
+            // use it.
             let m = unsafe { ::kernel::seq_file::SeqFile::from_raw(m) };
-            ::kernel::error::from_result(|| $f(m).map(|()| 0))
+            ::kernel::error::from_result(|| __KLP_F(m).map(|()| 0))
         }
-        $crate::livepatch::NewFunc::from_ptr(show as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_show` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_show as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub use klp_seq_show as seq_show;
@@ -169,59 +186,103 @@ pub use klp_seq_show as seq_show;
 #[macro_export]
 macro_rules! klp_work_fn {
     ($f:path) => {{
-        extern "C" fn work(_work: *mut ::kernel::bindings::work_struct) {
-            $f()
+        const __KLP_F: fn() = $f;
+        extern "C" fn __klp_work(_work: *mut ::kernel::bindings::work_struct) {
+            __KLP_F()
         }
-        $crate::livepatch::NewFunc::from_ptr(work as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_work` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub use klp_work_fn as work_fn;
 
-/// A function to replace: its name in its object, and what replaces it
-/// (C: `struct klp_func_ext`).
+/// A function to replace: the object it is in, its name there, and what
+/// replaces it (C: `struct klp_func_ext`).
 #[derive(Clone, Copy)]
 pub struct Func {
+    object: Option<&'static CStr>,
     old_name: &'static CStr,
     new_func: NewFunc,
     sympos: usize,
 }
 
 impl Func {
-    /// Redirects calls of the function `old_name` to `new_func`.
+    /// Redirects calls of the function `old_name` of vmlinux to `new_func`.
     ///
-    /// `old_name` must be unique in its object's kallsyms; otherwise
-    /// enabling the patch fails.
+    /// `old_name` must be unique in vmlinux's kallsyms (or see
+    /// [`Func::sympos`]); otherwise enabling the patch fails.
     ///
     /// # Safety
     ///
-    /// The function `old_name` of the object this is declared in has the
-    /// C prototype of `new_func` (the one its adapter macro documents), and
-    /// its callers pass what that adapter assumes: `new_func` is called in
-    /// its place, with its arguments.
-    pub const unsafe fn new(old_name: &'static CStr, new_func: NewFunc) -> Self {
+    /// The function `old_name` of vmlinux has the C prototype that the
+    /// adapter of `new_func` documents, and its callers pass what that
+    /// adapter assumes: `new_func` is called in its place, with its
+    /// arguments.
+    #[inline]
+    pub const unsafe fn vmlinux(old_name: &'static CStr, new_func: NewFunc) -> Self {
         Self {
+            object: None,
             old_name,
             new_func,
             sympos: 0,
         }
     }
 
-    /// As [`Func::new`], for the `sympos`-th (from 1) of several functions
-    /// named `old_name` in the object's kallsyms.
+    /// Redirects calls of the function `old_name` of the module `module` to
+    /// `new_func`, whenever that module is loaded.
     ///
     /// # Safety
     ///
-    /// As for [`Func::new`], for that function.
-    pub const unsafe fn new_sympos(
+    /// As for [`Func::vmlinux`], for the function `old_name` of `module`.
+    #[inline]
+    pub const unsafe fn module(
+        module: &'static CStr,
         old_name: &'static CStr,
         new_func: NewFunc,
-        sympos: usize,
     ) -> Self {
         Self {
+            object: Some(module),
             old_name,
             new_func,
-            sympos,
+            sympos: 0,
         }
+    }
+
+    /// The function is the `sympos`-th (from 1) of several functions named
+    /// `old_name` in its object's kallsyms.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Func::vmlinux`], for that function.
+    #[inline]
+    pub const unsafe fn sympos(self, sympos: usize) -> Self {
+        Self { sympos, ..self }
+    }
+}
+
+/// Whether `a` and `b` name the same object (`None`: vmlinux).
+const fn same_object(a: Option<&CStr>, b: Option<&CStr>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let (a, b) = (a.to_bytes(), b.to_bytes());
+            if a.len() != b.len() {
+                return false;
+            }
+            let mut i = 0;
+            while i < a.len() {
+                if a[i] != b[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+        _ => false,
     }
 }
 
@@ -234,32 +295,51 @@ pub struct Object {
     callbacks: callbacks::RawCallbacks,
 }
 
-// SAFETY: the callbacks are function addresses, which may be used from any
-// thread; the rest is `Sync`.
-unsafe impl Sync for Object {}
-// SAFETY: as for `Sync`.
-unsafe impl Send for Object {}
-
 impl Object {
-    /// Functions of vmlinux (C: `.name = NULL`).
+    /// Functions of vmlinux (C: `.name = NULL`), all declared with
+    /// [`Func::vmlinux`].
+    ///
+    /// # Panics
+    ///
+    /// If a function was declared for a module: in a `static`, that is an
+    /// error at build time.
+    #[inline]
     pub const fn vmlinux(funcs: &'static [Func]) -> Self {
-        Self {
-            name: None,
-            funcs,
-            callbacks: callbacks::NONE,
-        }
+        Self::new(None, funcs)
     }
 
-    /// Functions of the module `name`, patched whenever it is loaded.
+    /// Functions of the module `name`, all declared with [`Func::module`]
+    /// for that module, patched whenever it is loaded.
+    ///
+    /// # Panics
+    ///
+    /// If a function was declared for another object: in a `static`, that
+    /// is an error at build time.
+    #[inline]
     pub const fn module(name: &'static CStr, funcs: &'static [Func]) -> Self {
+        Self::new(Some(name), funcs)
+    }
+
+    const fn new(name: Option<&'static CStr>, funcs: &'static [Func]) -> Self {
+        let mut i = 0;
+        while i < funcs.len() {
+            // What `Func::vmlinux` or `Func::module` asserted holds only in
+            // the object the function was declared for.
+            assert!(
+                same_object(funcs[i].object, name),
+                "a function listed by an object it was not declared for"
+            );
+            i += 1;
+        }
         Self {
-            name: Some(name),
+            name,
             funcs,
             callbacks: callbacks::NONE,
         }
     }
 
     /// The object, with the callbacks that `C` implements.
+    #[inline]
     pub const fn with_callbacks<C: Callbacks>(self) -> Self {
         Self {
             callbacks: callbacks::raw::<C>(),
@@ -280,6 +360,7 @@ pub struct Patch {
 
 impl Patch {
     /// A patch of `objs`.
+    #[inline]
     pub const fn new(objs: &'static [Object]) -> Self {
         Self {
             objs,
@@ -289,6 +370,7 @@ impl Patch {
     }
 
     /// The patch also declares the system states `states`; see [`State`].
+    #[inline]
     pub const fn states(self, states: &'static [&'static StateDecl]) -> Self {
         Self { states, ..self }
     }
@@ -296,6 +378,7 @@ impl Patch {
     /// Whether the patch replaces all patches enabled before it (atomic
     /// replace, C: `.replace = true`): it is cumulative, and functions it
     /// does not patch go back to their original code.
+    #[inline]
     pub const fn replace(self, replace: bool) -> Self {
         Self { replace, ..self }
     }
@@ -336,9 +419,22 @@ unsafe impl Send for Registration {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Registration {}
 
+/// Forgets the states' structures unless disarmed (see `Registration::new`).
+struct DetachStates(&'static [&'static StateDecl]);
+
+impl Drop for DetachStates {
+    fn drop(&mut self) {
+        for decl in self.0 {
+            decl.detach();
+        }
+    }
+}
+
 impl Registration {
     /// Builds the core's structures for `patch` and enables it
     /// (C: `klp_enable_patch()`).
+    ///
+    /// Fails with `EBUSY` unless `module` is being loaded.
     ///
     /// # Safety
     ///
@@ -348,6 +444,17 @@ impl Registration {
     /// uses the structures until then.
     #[doc(hidden)]
     pub unsafe fn new(patch: &Patch, module: &'static ThisModule) -> Result<Self> {
+        let this = module.as_ptr();
+        // A livepatch must be a module (`THIS_MODULE` is NULL in vmlinux).
+        if this.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `this` is this module (`ThisModule`), alive while its code
+        // runs; the loader writes `state` only before and after `init`.
+        if unsafe { (*this).state } != kernel::bindings::module_state_MODULE_STATE_COMING {
+            return Err(EBUSY);
+        }
+
         let mut objs = KVec::with_capacity(patch.objs.len() + 1, GFP_KERNEL)?;
         let mut funcs = KVec::with_capacity(patch.objs.len(), GFP_KERNEL)?;
         for obj in patch.objs {
@@ -366,7 +473,9 @@ impl Registration {
             raw.push(Opaque::zeroed(), GFP_KERNEL)?;
             objs.push(
                 Opaque::new(bindings::klp_object {
-                    name: obj.name.map_or(ptr::null(), as_char_ptr_in_const_context),
+                    name: obj
+                        .name
+                        .map_or(core::ptr::null(), as_char_ptr_in_const_context),
                     funcs: raw.as_ptr().cast_mut().cast(),
                     callbacks: obj.callbacks.to_raw(),
                     ..pin_init::zeroed()
@@ -380,8 +489,9 @@ impl Registration {
 
         let mut states = KVec::with_capacity(patch.states.len() + 1, GFP_KERNEL)?;
         for (i, decl) in patch.states.iter().enumerate() {
+            // The core would only ever find the first (`klp_get_state()`).
             if patch.states[..i].iter().any(|d| d.id() == decl.id()) {
-                pr_err!("state {} is declared twice\n", decl.id());
+                pr_err!("livepatch state {} declared twice\n", decl.id());
                 return Err(EINVAL);
             }
             states.push(Opaque::new(decl.to_raw()), GFP_KERNEL)?;
@@ -390,7 +500,7 @@ impl Registration {
 
         let raw_patch = KBox::new(
             Opaque::new(bindings::klp_patch {
-                mod_: module.as_ptr(),
+                mod_: this,
                 objs: objs.as_ptr().cast_mut().cast(),
                 states: states.as_ptr().cast_mut().cast(),
                 replace: patch.replace,
@@ -398,28 +508,36 @@ impl Registration {
             }),
             GFP_KERNEL,
         )?;
+
+        // The callbacks that `klp_enable_patch()` runs may use the states.
+        let detach = DetachStates(patch.states);
         for (decl, raw) in patch.states.iter().zip(states.iter()) {
-            decl.attach(raw.get());
+            // SAFETY: `raw` is `decl`'s state, in `states`, which the
+            // registration returned below keeps until it detaches it when
+            // dropped; on failure, `detach` does so before `states` is freed.
+            unsafe { decl.attach(raw.get()) };
         }
-        // INVARIANT: the declarations point to their states until `this` is
-        // dropped; the patch is enabled below, or `this` is dropped.
-        let this = Self {
+        // SAFETY: `raw_patch` is a `klp_patch` of this module whose `objs`,
+        // their `funcs`, and `states` are arrays that end in a zeroed entry,
+        // with names from `'static` C strings, replacements whose prototypes
+        // the callers of `Func::vmlinux` and `Func::module` vouched for in
+        // the objects they were declared for (`Object::new`), and callbacks
+        // from `Callbacks`. On success the core uses them until it drops its
+        // reference on the module, and the caller keeps them until then; on
+        // failure the core no longer uses them when it returns.
+        to_result(unsafe { bindings::klp_enable_patch(raw_patch.get()) })?;
+        core::mem::forget(detach);
+
+        // INVARIANT: the patch is enabled; its structures move into `Self`
+        // (their heap memory does not move) and the declarations point to
+        // their states.
+        Ok(Self {
             patch: raw_patch,
             _objs: objs,
             _funcs: funcs,
             _states: states,
             decls: patch.states,
-        };
-
-        // SAFETY: `patch` is a `klp_patch` of this module whose `objs`, their
-        // `funcs`, and `states` are arrays that end in a zeroed entry, with
-        // names from `'static` C strings, replacements whose prototypes the
-        // callers of `Func::new` vouched for, and callbacks from `Callbacks`.
-        // On success the core uses them until it drops its reference on the
-        // module, and the caller keeps `this` until then; on failure the core
-        // no longer uses them when it returns.
-        to_result(unsafe { bindings::klp_enable_patch(this.patch.get()) })?;
-        Ok(this)
+        })
     }
 }
 
@@ -460,11 +578,19 @@ macro_rules! module_livepatch {
 
         impl ::kernel::Module for __LivepatchModule {
             fn init(module: &'static ::kernel::ThisModule) -> ::kernel::error::Result<Self> {
+                // `module!` names this type (`LocalModule`), so code of the
+                // module could call `init` again: only the first call, the
+                // loader's, may enable the patch.
+                static __KLP_STARTED: ::kernel::sync::atomic::Atomic<bool> =
+                    ::kernel::sync::atomic::Atomic::new(false);
+                if __KLP_STARTED.xchg(true, ::kernel::sync::atomic::Full) {
+                    return Err(::kernel::error::code::EBUSY);
+                }
                 let inner = <$type as ::kernel::Module>::init(module)?;
                 let patch = <$type as $crate::livepatch::Livepatch>::patch(&inner);
-                // SAFETY: this is the module's `init`, and enabling the patch
-                // is its last fallible step; the registration is dropped with
-                // the module, when it is removed.
+                // SAFETY: this is the module's `init`, run once (above), and
+                // enabling the patch is its last fallible step; the
+                // registration is dropped with the module, when it is removed.
                 let registration = unsafe { $crate::livepatch::Registration::new(&patch, module) }?;
                 Ok(Self {
                     _patch: registration,

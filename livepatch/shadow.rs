@@ -10,6 +10,7 @@
 //!
 //! ```
 //! use kernel::{
+//!     ffi::c_ulong,
 //!     livepatch::Shadow,
 //!     prelude::*,
 //!     sync::atomic::{
@@ -19,7 +20,7 @@
 //! };
 //!
 //! /// The id of the shadow variables, shared with the modules that use it.
-//! const SV_COUNTER: usize = 0x524c5001;
+//! const SV_COUNTER: c_ulong = 0x524c5001;
 //!
 //! // SAFETY: every user of id `SV_COUNTER` attaches an `Atomic<i32>` (here
 //! // only this example) and frees only its own variables; this is the only
@@ -46,7 +47,7 @@
 //!
 //! What Rust cannot check: that the other users of an id, in this module,
 //! in other modules or in C, store the same type and free only what they
-//! own. [`Shadow::new`] is `unsafe` for that, as [`Func::new`](super::Func::new)
+//! own. [`Shadow::new`] is `unsafe` for that, as [`Func::vmlinux`](super::Func::vmlinux)
 //! is for the C prototype of a patched function.
 
 use core::{marker::PhantomData, mem, ptr};
@@ -76,7 +77,7 @@ use super::bindings;
 /// It is the module's only handle for `id`. Once `closed` is set, it hands
 /// out no more [`ShadowRef`]s.
 pub struct Shadow<T> {
-    id: usize,
+    id: ffi::c_ulong,
     closed: Atomic<bool>,
     _data: PhantomData<T>,
 }
@@ -225,9 +226,17 @@ impl<T: Send + Sync> Shadow<T> {
     /// # Safety
     ///
     /// It is the module's only `Shadow` of `id`, and every user of `id`, in
-    /// this module, in other modules or in C, attaches a `T` to the objects
-    /// and frees only the variables it attached.
-    pub const unsafe fn new(id: usize) -> Self {
+    /// this module, in other modules or in C:
+    /// - attaches a `T` to the objects, whose value refers to nothing in a
+    ///   module's memory (a function, a `'static` reference or a vtable of a
+    ///   module), since a variable may outlive the module that attached it;
+    /// - frees variables that other users may access only when they no
+    ///   longer do: [`Shadow::free_all`] frees the variables of all users,
+    ///   so every other user of `id` is done with them by then (with
+    ///   livepatches: disabled, in the order the modules document).
+    pub const unsafe fn new(id: ffi::c_ulong) -> Self {
+        // The data follows the `klp_shadow` header in a `kmalloc()`ed
+        // block: aligned for a pointer at least.
         const { assert!(mem::align_of::<T>() <= mem::align_of::<usize>()) };
         // INVARIANT: by the safety requirements; not closed.
         Self {
@@ -238,7 +247,8 @@ impl<T: Send + Sync> Shadow<T> {
     }
 
     /// The id (C: `id`).
-    pub fn id(&self) -> usize {
+    #[inline]
+    pub fn id(&self) -> ffi::c_ulong {
         self.id
     }
 
@@ -250,7 +260,9 @@ impl<T: Send + Sync> Shadow<T> {
         }
         // SAFETY: a plain lookup; `obj` is only a key.
         let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
-        self.make_ref(data, guard)
+        // SAFETY: `guard` was taken before `closed` was found clear, and
+        // `data` is what the core has for `obj`, which the caller borrows.
+        unsafe { self.make_ref(data, guard) }
     }
 
     /// The address of `obj`'s variable in the core, if it has one, whether
@@ -291,7 +303,9 @@ impl<T: Send + Sync> Shadow<T> {
     }
 
     /// Detaches `obj`'s variable, if any, and drops its value
-    /// (C: `klp_shadow_free()`).
+    /// (C: `klp_shadow_free()`). The value is dropped under the core's
+    /// spinlock, with interrupts off: `T`'s `Drop` must not sleep (freeing
+    /// memory is fine).
     pub fn free<O>(&self, obj: &mut O) {
         // SAFETY: `Self::drop_fn()` drops a `T`; `obj` is borrowed mutably,
         // so no `ShadowRef` of its variable is alive in this module.
@@ -313,7 +327,8 @@ impl<T: Send + Sync> Shadow<T> {
 
     /// Frees every variable of the id, here or attached by other modules,
     /// and closes this handle (C: `klp_shadow_free_all()`). For the module's
-    /// exit, once its patch is disabled.
+    /// exit, once its patch is disabled and the other users of the id are
+    /// done with its variables (see [`Shadow::new`]).
     ///
     /// It waits for an RCU grace period: call it where the caller may
     /// sleep, and holding no [`ShadowRef`].
@@ -391,7 +406,8 @@ impl<T: Send + Sync> Shadow<T> {
         };
         // SAFETY: `klp_ctor::<T, F>` gets `c`, a `Ctor<F>` only it uses during
         // the call, and `size_of::<T>()` bytes aligned as `T` (`new` checks
-        // that `T` needs no more than the 8-byte alignment of the data).
+        // that `T` needs no more than a pointer's alignment, which the data
+        // has).
         let data = unsafe {
             klp_alloc(
                 key(obj),
@@ -411,7 +427,8 @@ impl<T: Send + Sync> Shadow<T> {
         if self.closed.load(Relaxed) {
             return Err(ENOENT);
         }
-        match self.make_ref(data, guard) {
+        // SAFETY: as in `get`; `data` is what the core attached to `obj`.
+        match unsafe { self.make_ref(data, guard) } {
             Some(r) => Ok(r),
             None if c.f.is_some() && self.get(obj).is_some() => Err(EEXIST),
             None => Err(ENOMEM),
@@ -420,17 +437,20 @@ impl<T: Send + Sync> Shadow<T> {
 
     /// A `ShadowRef` of the variable at `data`, if not null.
     ///
-    /// `guard` was taken before `closed` was found clear, so `free_all`
-    /// waits for it; the caller borrows the object for `'a`.
-    fn make_ref<'a>(
+    /// # Safety
+    ///
+    /// `data` is NULL or the data of the variable of this handle's id that
+    /// the core has for an object the caller borrows for `'a`; `guard` was
+    /// taken before `closed` was found clear, so `free_all` waits for it.
+    unsafe fn make_ref<'a>(
         &'a self,
         data: *mut ffi::c_void,
         guard: rcu::Guard,
     ) -> Option<ShadowRef<'a, T>> {
         // INVARIANT: a non-null `data` is the initialised `T` of a variable
-        // of this handle's id (`new`'s safety requirements), live: `free`
-        // needs the object borrowed mutably, and `free_all` waits for
-        // `guard`.
+        // of this handle's id (by the caller, and `new`'s safety
+        // requirements), live: `free` needs the object borrowed mutably, and
+        // `free_all` waits for `guard`.
         Some(ShadowRef {
             data: ptr::NonNull::new(data.cast())?,
             _obj: PhantomData,

@@ -55,8 +55,9 @@ pub struct StateDecl {
 
 impl StateDecl {
     /// The state's id.
-    pub fn id(&self) -> u64 {
-        self.id as u64
+    #[inline]
+    pub fn id(&self) -> ffi::c_ulong {
+        self.id
     }
 
     /// The core's structure for this state, without data.
@@ -69,13 +70,19 @@ impl StateDecl {
     }
 
     /// Points the state at `raw`, its structure in a registered patch.
-    pub(super) fn attach(&self, raw: *mut bindings::klp_state) {
-        // INVARIANT: by the caller, `Registration`, until it detaches it.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is this state's `klp_state` in a patch being enabled, valid
+    /// until `detach` is called.
+    pub(super) unsafe fn attach(&self, raw: *mut bindings::klp_state) {
+        // INVARIANT: by the caller.
         self.raw.store(raw, Release);
     }
 
     /// Forgets the structure `attach` gave.
     pub(super) fn detach(&self) {
+        // INVARIANT: NULL.
         self.raw.store(ptr::null_mut(), Release);
     }
 }
@@ -83,12 +90,20 @@ impl StateDecl {
 /// One system state with data of type `T`.
 ///
 /// ```
-/// use kernel::livepatch::{PatchedObject, State, StateDecl};
+/// use kernel::{
+///     ffi::c_ulong,
+///     livepatch::{
+///         PatchedObject,
+///         State,
+///         StateDecl, //
+///     },
+///     prelude::*, //
+/// };
 ///
-/// const LOGLEVEL: u64 = 1;
+/// const LOGLEVEL: c_ulong = 1;
 ///
 /// // SAFETY: every patch that declares state 1 keeps an `i32` in its data
-/// // (samples: test_klp_state*.c).
+/// // (here only this example).
 /// static LOGLEVEL_STATE: State<i32> = unsafe { State::new(LOGLEVEL, 1) };
 /// static STATES: [&StateDecl; 1] = [LOGLEVEL_STATE.decl()];
 ///
@@ -104,21 +119,29 @@ pub struct State<T> {
 }
 
 impl<T: Copy + Send> State<T> {
-    /// The state `id` at `version`. `id` may not be zero.
+    /// The state `id` at `version`.
+    ///
+    /// # Panics
+    ///
+    /// If `id` is zero, which ends the core's array of states: in a
+    /// `static`, an error at build time.
     ///
     /// # Safety
     ///
     /// Every patch that declares the state `id`, in this module or any
     /// other, in C or in Rust, keeps in its data NULL or a `T` allocated with
-    /// `kmalloc()` (as [`KBox`] does), which whoever owns the state may read,
-    /// write and free.
-    pub const unsafe fn new(id: u64, version: u32) -> Self {
+    /// `kmalloc()` (as [`KBox`] does), and accesses it only from its
+    /// callbacks (under `klp_mutex`): the state's owner may read, write and
+    /// free it, and a later patch take it over. `T` refers to nothing in a
+    /// module's memory (a function, a `'static` reference or a vtable of a
+    /// module), since the data may outlive the module.
+    pub const unsafe fn new(id: ffi::c_ulong, version: ffi::c_uint) -> Self {
         assert!(id != 0, "a system state's id may not be zero");
         // INVARIANT: `id` is not zero; no structure attached.
         Self {
             decl: StateDecl {
-                id: id as ffi::c_ulong,
-                version: version as ffi::c_uint,
+                id,
+                version,
                 raw: Atomic::new(ptr::null_mut()),
             },
             _data: PhantomData,
@@ -126,6 +149,7 @@ impl<T: Copy + Send> State<T> {
     }
 
     /// What a [`Patch`](super::Patch) lists for this state.
+    #[inline]
     pub const fn decl(&self) -> &StateDecl {
         &self.decl
     }
@@ -133,24 +157,29 @@ impl<T: Copy + Send> State<T> {
     /// This state in this module's patch, during one of its callbacks
     /// (C: `klp_get_state()`); `None` if the patch does not declare it.
     pub fn get<'a>(&self, _obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
-        // INVARIANT: a non-NULL `raw` is this state's `klp_state` in the
-        // registered patch, whose callback the caller runs in.
-        StateData::new(self.decl.raw.load(Acquire))
+        // SAFETY: a non-NULL `raw` is this state's `klp_state` in this
+        // module's registered patch (`StateDecl`'s invariant), whose data is
+        // NULL or a `T` (`new`'s safety requirements); the caller holds
+        // `klp_mutex` while it borrows `_obj`.
+        unsafe { StateData::new(self.decl.raw.load(Acquire)) }
     }
 
     /// This state in the most recent patch installed before the one in
-    /// transition (C: `klp_get_prev_state()`). Only during a transition,
-    /// enabling or disabling: elsewhere, as in the callbacks of a module
-    /// loaded later, the core warns and this is `None`.
+    /// transition (C: `klp_get_prev_state()`), for the callbacks of that
+    /// transition. Outside a transition, as in the callbacks of a module
+    /// loaded later, the core warns (`WARN_ON_ONCE`) and this is `None`;
+    /// in a callback of an older patch during another's transition, it is
+    /// the state of the patch before that one.
     pub fn prev<'a>(&self, _obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
         // SAFETY: the caller holds `klp_mutex` (it has a `PatchedObject`),
         // which protects the list of patches that `klp_get_prev_state()`
         // walks.
         let raw = unsafe { bindings::klp_get_prev_state(self.decl.id) };
-        // INVARIANT: the patch owning `raw` stays registered while the caller
-        // holds `klp_mutex`; it declares this id, so its data is a `T` (the
-        // safety requirement of `new`).
-        StateData::new(raw)
+        // SAFETY: the patch owning a non-NULL `raw` stays registered while
+        // the caller holds `klp_mutex`, for as long as it borrows `_obj`; it
+        // declares this id, so its data is NULL or a `T` (`new`'s safety
+        // requirements).
+        unsafe { StateData::new(raw) }
     }
 }
 
@@ -167,8 +196,13 @@ pub struct StateData<'a, T> {
 }
 
 impl<T: Copy + Send> StateData<'_, T> {
-    fn new(raw: *mut bindings::klp_state) -> Option<Self> {
-        // INVARIANT: by the callers.
+    /// # Safety
+    ///
+    /// A non-NULL `raw` is a `klp_state` of a registered patch whose data is
+    /// NULL or a `kmalloc()`ed `T`, and the caller holds `klp_mutex` for the
+    /// lifetime of the result.
+    unsafe fn new(raw: *mut bindings::klp_state) -> Option<Self> {
+        // INVARIANT: by the caller.
         Some(Self {
             raw: NonNull::new(raw)?,
             _borrow: PhantomData,

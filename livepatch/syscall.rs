@@ -11,15 +11,30 @@
 //! [`syscall_name!`] spells that name for the architecture being built and
 //! [`syscall0!`] makes a replacement of that prototype:
 //!
-//! ```ignore
+//! ```
+//! use kernel::{
+//!     livepatch::{
+//!         syscall,
+//!         Func, //
+//!     },
+//!     prelude::*, //
+//! };
+//!
 //! fn getpid() -> Result<i32> {
-//!     Ok(current!().tgid_nr_ns(None))
+//!     Ok(kernel::current!().tgid_nr_ns(None))
 //! }
 //!
-//! static FUNCS: Funcs<1> = Funcs::new([Func::new(
-//!     syscall_name!("getpid"),
-//!     syscall0!(getpid),
-//! )]);
+//! static FUNCS: [Func; 1] = [
+//!     // SAFETY: getpid takes no arguments (kernel/sys.c:
+//!     // `SYSCALL_DEFINE0(getpid)`): its entry has the prototype `syscall0!`
+//!     // makes.
+//!     unsafe {
+//!         Func::vmlinux(
+//!             syscall::syscall_name!("getpid"),
+//!             syscall::syscall0!(getpid),
+//!         )
+//!     },
+//! ];
 //! ```
 //!
 //! Only system calls without arguments are supported: reading arguments from
@@ -104,7 +119,7 @@ macro_rules! klp_syscall_prefix {
 pub use klp_syscall_prefix as syscall_prefix;
 
 /// The name of the function that enters system call `$name`, a string
-/// literal, as a `&'static CStr` for [`Func::new`](super::Func::new):
+/// literal, as a `&'static CStr` for [`Func::vmlinux`](super::Func::vmlinux):
 /// `c"__x64_sys_getpid"` for `"getpid"` on x86_64.
 #[macro_export]
 macro_rules! klp_syscall_name {
@@ -129,14 +144,21 @@ pub use klp_syscall_name as syscall_name;
 macro_rules! klp_syscall0 {
     ($f:path) => {{
         #[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
-        extern "C" fn sys(_regs: *const ::kernel::bindings::pt_regs) -> ::kernel::ffi::c_long {
+        extern "C" fn __klp_sys(
+            _regs: *const ::kernel::bindings::pt_regs,
+        ) -> ::kernel::ffi::c_long {
             $crate::livepatch::syscall::syscall_return($f())
         }
         #[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
-        extern "C" fn sys() -> ::kernel::ffi::c_long {
+        extern "C" fn __klp_sys() -> ::kernel::ffi::c_long {
             $crate::livepatch::syscall::syscall_return($f())
         }
-        $crate::livepatch::NewFunc::from_ptr(sys as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_sys` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_sys as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub use klp_syscall0 as syscall0;

@@ -125,7 +125,8 @@ static BUSYMOD_FUNCS: [Func; 1] = [
     // busymod.c) is a work function, `void (struct work_struct *work)`: the
     // prototype `work_fn!` makes.
     unsafe {
-        Func::new(
+        Func::module(
+            c"livepatch_callbacks_busymod",
             c"busymod_work_func",
             livepatch::work_fn!(patched_work_func),
         )

@@ -152,12 +152,13 @@ user_source() {
 }
 
 # RLP_KERNEL=upstream: a copy of $KSRC with the series applied; the files
-# the series leaves alone are hard links to $KSRC's.
+# the series leaves alone are hard links to $KSRC's, so that a new series
+# rebuilds the kernel incrementally (STAMP names the series).
 apply_series() {
 	local hash dst f p
 	hash=$(cat "$RLP_TOP"/upstream/*.patch | sha256sum | cut -c1-12)
-	dst="$(dirname "$KSRC")/linux-upstream-$hash"
-	if [ ! -f "$dst/.rlp-applied" ]; then
+	dst="$(dirname "$KSRC")/linux-upstream"
+	if [ "$(cat "$dst/.rlp-series" 2>/dev/null)" != "$hash" ]; then
 		say "Applying the project's patch series (upstream/) to a copy of the kernel source"
 		rm -rf "$dst"
 		cp -al "$KSRC" "$dst"
@@ -168,10 +169,10 @@ apply_series() {
 			(cd "$dst" && git apply "$p") ||
 				die "upstream/${p##*/} does not apply to kernel $KVER: regenerate the series (make upstream-series)"
 		done
-		touch "$dst/.rlp-applied"
+		echo "$hash" > "$dst/.rlp-series"
 	fi
 	KSRC=$dst
-	DEB_VERSION+="-series-$hash"
+	STAMP="series $hash"
 }
 
 cache_key() {
@@ -187,9 +188,9 @@ cache_key() {
 # Configure and build into $KDIR unless a complete build is there. A user
 # tree is rebuilt (incrementally) when its git HEAD or work tree changed.
 build_kernel() {
-	local stamp=""
+	local stamp=${STAMP:-}
 	KDIR="$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key)$VARIANT"
-	[ -n "${RLP_KSRC:-}" ] && stamp=$(git -C "$KSRC" describe --always --dirty 2>/dev/null || echo none)
+	[ -n "${RLP_KSRC:-}" ] && stamp="$(git -C "$KSRC" describe --always --dirty 2>/dev/null) $(git -C "$KSRC" diff HEAD 2>/dev/null | sha256sum | cut -c1-12)"
 	if [ -f "$KDIR/.rlp-complete" ] && [ "$(cat "$KDIR/.rlp-complete")" = "$stamp" ]; then
 		say "Test kernel cached: ${KDIR/#$HOME/\~}"
 		return

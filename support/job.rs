@@ -130,13 +130,20 @@ impl Kthread {
 /// `f: fn(&Job) -> u32`.
 macro_rules! job_format {
     ($f:path) => {{
-        extern "C" fn format(job: *mut $crate::job::bindings::klp_job) -> ::kernel::ffi::c_uint {
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(&$crate::job::Job) -> u32 = $f;
+        extern "C" fn __klp_format(job: *mut $crate::job::bindings::klp_job) -> ::kernel::ffi::c_uint {
             // SAFETY: the target calls `klp_job_format()` with its job,
             // during a pass.
             let job = unsafe { $crate::job::Job::from_raw(job) };
-            $f(job)
+            __KLP_F(job)
         }
-        $crate::livepatch::NewFunc::from_ptr(format as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_format` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_format as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use job_format;
@@ -145,16 +152,23 @@ pub(crate) use job_format;
 /// by `f: fn(&Job, u32)`.
 macro_rules! job_pass {
     ($f:path) => {{
-        extern "C" fn pass(
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(&$crate::job::Job, u32) = $f;
+        extern "C" fn __klp_pass(
             job: *mut $crate::job::bindings::klp_job,
             format: ::kernel::ffi::c_uint,
         ) {
             // SAFETY: the target calls `klp_job_pass()` with its job,
             // during a pass.
             let job = unsafe { $crate::job::Job::from_raw(job) };
-            $f(job, format)
+            __KLP_F(job, format)
         }
-        $crate::livepatch::NewFunc::from_ptr(pass as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_pass` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_pass as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use job_pass;
@@ -163,16 +177,23 @@ pub(crate) use job_pass;
 /// `f: fn(&Kthread, &Job) -> Result`.
 macro_rules! job_kthread {
     ($f:path) => {{
-        extern "C" fn kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result = $f;
+        extern "C" fn __klp_kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
             // SAFETY: the target runs `klp_job_kthread()` as a kthread's
             // main function.
             let thread = unsafe { $crate::job::Kthread::new_in_kthread_main() };
             // SAFETY: the target starts `klp_job_kthread()` with its job as
             // `data` and stops the thread before freeing the job.
             let job = unsafe { $crate::job::Job::from_raw(data.cast()) };
-            ::kernel::error::from_result(|| $f(&thread, job).map(|()| 0))
+            ::kernel::error::from_result(|| __KLP_F(&thread, job).map(|()| 0))
         }
-        $crate::livepatch::NewFunc::from_ptr(kthread as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_kthread` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_kthread as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use job_kthread;
@@ -181,7 +202,9 @@ pub(crate) use job_kthread;
 /// by `f: fn(&Job)`.
 macro_rules! job_work {
     ($f:path) => {{
-        extern "C" fn work(work: *mut ::kernel::bindings::work_struct) {
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(&$crate::job::Job) = $f;
+        extern "C" fn __klp_work(work: *mut ::kernel::bindings::work_struct) {
             // SAFETY: the target queues only its job's `dwork` with
             // `klp_job_work()`, so `work` is `job.dwork.work`.
             let job = unsafe {
@@ -189,9 +212,14 @@ macro_rules! job_work {
             };
             // SAFETY: the target cancels the work before freeing the job.
             let job = unsafe { $crate::job::Job::from_raw(job) };
-            $f(job)
+            __KLP_F(job)
         }
-        $crate::livepatch::NewFunc::from_ptr(work as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_work` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use job_work;

@@ -12,10 +12,16 @@
 //! ```ignore
 //! fn livepatch_fix1_dummy_free(d: KBox<Dummy>) { /* ... */ }
 //!
-//! static FUNCS: Funcs<1> = Funcs::new([Func::new(
-//!     c"dummy_free",
-//!     dummy_free!(livepatch_fix1_dummy_free),
-//! )]);
+//! static FUNCS: [Func; 1] = [
+//!     // SAFETY: livepatch-shadow-mod.c: `void dummy_free(struct dummy *d)`.
+//!     unsafe {
+//!         Func::module(
+//!             c"livepatch_shadow_mod",
+//!             c"dummy_free",
+//!             dummy_free!(livepatch_fix1_dummy_free),
+//!         )
+//!     },
+//! ];
 //! ```
 //!
 //! As for [`seq_show!`](crate::livepatch::seq_show), the author checks each
@@ -96,10 +102,17 @@ pub fn time_after(a: ffi::c_ulong, b: ffi::c_ulong) -> bool {
 /// The caller owns the dummy returned and frees it with `kfree()`.
 macro_rules! dummy_alloc {
     ($f:path) => {{
-        extern "C" fn alloc() -> *mut $crate::shadow_mod::Dummy {
-            $f().map_or(::core::ptr::null_mut(), ::kernel::alloc::KBox::into_raw)
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn() -> Option<::kernel::alloc::KBox<$crate::shadow_mod::Dummy>> = $f;
+        extern "C" fn __klp_alloc() -> *mut $crate::shadow_mod::Dummy {
+            __KLP_F().map_or(::core::ptr::null_mut(), ::kernel::alloc::KBox::into_raw)
         }
-        $crate::livepatch::NewFunc::from_ptr(alloc as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_alloc` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_alloc as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use dummy_alloc;
@@ -108,15 +121,22 @@ pub(crate) use dummy_alloc;
 /// `void dummy_free(struct dummy *d)` by `f: fn(KBox<Dummy>)`.
 macro_rules! dummy_free {
     ($f:path) => {{
-        extern "C" fn free(d: *mut $crate::shadow_mod::Dummy) {
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(::kernel::alloc::KBox<$crate::shadow_mod::Dummy>) = $f;
+        extern "C" fn __klp_free(d: *mut $crate::shadow_mod::Dummy) {
             // SAFETY: the C module calls `dummy_free()` with a dummy from
             // `dummy_alloc()` (`kzalloc()` of a `struct dummy`, or a `KBox`
             // of a replacement), which it took off its list and no longer
             // uses: the callee owns it, and the C one `kfree()`s it.
             let d = unsafe { ::kernel::alloc::KBox::from_raw(d) };
-            $f(d)
+            __KLP_F(d)
         }
-        $crate::livepatch::NewFunc::from_ptr(free as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_free` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_free as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use dummy_free;
@@ -126,7 +146,9 @@ pub(crate) use dummy_free;
 /// `f: fn(&Dummy, c_ulong) -> bool`.
 macro_rules! dummy_check {
     ($f:path) => {{
-        extern "C" fn check(
+        // Not generic in lifetimes: `f` gets its references for the call.
+        const __KLP_F: fn(&$crate::shadow_mod::Dummy, ::kernel::ffi::c_ulong) -> bool = $f;
+        extern "C" fn __klp_check(
             d: *mut $crate::shadow_mod::Dummy,
             jiffies: ::kernel::ffi::c_ulong,
         ) -> bool {
@@ -134,9 +156,14 @@ macro_rules! dummy_check {
             // list, holding the list's mutex: nothing frees or changes the
             // dummy before the call returns.
             let d = unsafe { &*d };
-            $f(d, jiffies)
+            __KLP_F(d, jiffies)
         }
-        $crate::livepatch::NewFunc::from_ptr(check as *const ::kernel::ffi::c_void)
+        // A `const` of its own: not within an `unsafe` block of the caller.
+        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
+            // SAFETY: `__klp_check` is an `extern "C"` function of the
+            // prototype documented above.
+            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_check as *const ::kernel::ffi::c_void) };
+        __KLP_NEW_FUNC
     }};
 }
 pub(crate) use dummy_check;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Callbacks are a `#[vtable]`: an implementation without the attribute, which would leave NULL callbacks undetected, does not build.
+//! Callbacks are a `#[vtable]`: an implementation without the attribute, which
+//! would leave NULL callbacks undetected, does not build.
 //!
 //! expect: error[E0046]
 //! expect: missing: `USE_VTABLE_ATTR`

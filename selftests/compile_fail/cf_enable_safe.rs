@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A patch is enabled once, by `module_livepatch!`, after the module's `init`: enabling it from safe code does not build.
+//! A patch is enabled once, by `module_livepatch!`, after the module's `init`:
+//! enabling it from safe code does not build.
 //!
 //! expect: error[E0133]
 //! expect: Registration::new` is unsafe

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Naming the C function a replacement stands in for asserts its prototype: `Func::new` needs `unsafe` (the example: a work function for a show function).
+//! Naming the C function a replacement stands in for asserts its prototype:
+//! `Func::vmlinux` needs `unsafe` (the example: a work function for a
+//! show function).
 //!
 //! expect: error[E0133]
-//! expect: `Func::new` is unsafe
+//! expect: `Func::vmlinux` is unsafe
 
 use kernel::prelude::*;
 
@@ -17,7 +19,7 @@ use livepatch::Func;
 
 fn f() {}
 
-static FUNCS: [Func; 1] = [Func::new(c"version_proc_show", livepatch::work_fn!(f))];
+static FUNCS: [Func; 1] = [Func::vmlinux(c"version_proc_show", livepatch::work_fn!(f))];
 
 module! {
     type: CompileFail,

@@ -22,7 +22,7 @@ fn name_on_the_stack(new_func: NewFunc) -> Func {
     let name = *b"version_proc_show\0";
     let name = CStr::from_bytes_with_nul(&name).unwrap();
     // SAFETY: not reached: the name does not live long enough.
-    unsafe { Func::new(name, new_func) }
+    unsafe { Func::vmlinux(name, new_func) }
 }
 
 module! {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A replacement's Rust signature is checked against its adapter: a show function takes a `&SeqFile`.
+//! A replacement's Rust signature is checked against its adapter: a show
+//! function takes a `&SeqFile`.
 //!
-//! expect: error[E0061]
-//! expect: takes 0 arguments but 1 argument was supplied
+//! expect: error[E0308]
+//! expect: mismatched types
 
 use kernel::prelude::*;
 
@@ -23,7 +24,7 @@ static FUNCS: [Func; 1] = [
     // SAFETY: `cmdline_proc_show()` is a seq_file show function; the
     // replacement does not have the signature `seq_show!` takes.
     unsafe {
-        Func::new(
+        Func::vmlinux(
             c"cmdline_proc_show",
             livepatch::seq_show!(show_without_seq_file),
         )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Freeing a shadow variable takes its object mutably: no reference to the variable may be alive.
+//! Freeing a shadow variable takes its object mutably: no reference to the
+//! variable may be alive.
 //!
 //! expect: error[E0502]
 //! expect: cannot borrow `obj` as mutable

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A shadow variable is reached while its object is borrowed: the reference cannot outlive the object.
+//! A shadow variable is reached while its object is borrowed: the reference
+//! cannot outlive the object.
 //!
 //! expect: error[E0505]
 //! expect: cannot move out of `obj` because it is borrowed

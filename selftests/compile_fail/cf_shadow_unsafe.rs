@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A shadow variable id's data type is a contract with other modules: `Shadow::new` needs `unsafe`.
+//! A shadow variable id's data type is a contract with other modules:
+//! `Shadow::new` needs `unsafe`.
 //!
 //! expect: error[E0133]
 //! expect: `Shadow::<T>::new` is unsafe

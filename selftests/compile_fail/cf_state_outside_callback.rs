@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! System states are used in callbacks only, which hold the core's lock: a `PatchedObject` cannot be made elsewhere.
+//! System states are used in callbacks only, which hold the core's lock: a
+//! `PatchedObject` cannot be made elsewhere.
 //!
 //! expect: error[E0624]
 //! expect: `from_raw` is private

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A system state's data type is a contract with other modules: `State::new` needs `unsafe`.
+//! A system state's data type is a contract with other modules: `State::new`
+//! needs `unsafe`.
 //!
 //! expect: error[E0133]
 //! expect: `State::<T>::new` is unsafe

@@ -15,9 +15,10 @@ mk=(make -C "$KDIR" M="$dir" RUSTC="$rustc")
 
 "${mk[@]}" clean > /dev/null 2>&1
 out=$("${mk[@]}" -k -j"$(nproc)" modules 2>&1)
-# "<file>\t<error>" for each error rustc reports in a cf_*.rs file.
+# "<file>\t<error>" for each error rustc reports in a cf_*.rs file ("-->",
+# or ":::" for an error in a macro that file invokes).
 errors=$(awk '/^error/ { e = $0 }
-	      /^ *--> cf_[a-z_]*\.rs:/ { f = $2; sub(/:.*/, "", f); if (e != "") print f "\t" e }' <<< "$out")
+	      /^ *(-->|:::) cf_[a-z_]*\.rs:/ { f = $2; sub(/:.*/, "", f); if (e != "") print f "\t" e }' <<< "$out")
 "${mk[@]}" clean > /dev/null 2>&1
 
 ret=0

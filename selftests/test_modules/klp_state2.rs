@@ -32,7 +32,7 @@ use printk::{
     CONSOLE_LOGLEVEL_MOTORMOUTH, //
 };
 
-const CONSOLE_LOGLEVEL_STATE: u64 = 1;
+const CONSOLE_LOGLEVEL_STATE: kernel::ffi::c_ulong = 1;
 // Version 2 supports migration.
 const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 2;
 

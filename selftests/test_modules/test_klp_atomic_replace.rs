@@ -57,7 +57,7 @@ static FUNCS: [Func; 1] = [
     // function, `int (struct seq_file *m, void *v)`: the prototype
     // `seq_show!` makes.
     unsafe {
-        Func::new(
+        Func::vmlinux(
             c"meminfo_proc_show",
             livepatch::seq_show!(livepatch_meminfo_proc_show),
         )

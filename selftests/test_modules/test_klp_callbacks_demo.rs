@@ -81,7 +81,8 @@ static BUSYMOD_FUNCS: [Func; 1] = [
     // the kernel's livepatch selftests) is a work function,
     // `void (struct work_struct *work)`: the prototype `work_fn!` makes.
     unsafe {
-        Func::new(
+        Func::module(
+            c"test_klp_callbacks_busy",
             c"busymod_work_func",
             livepatch::work_fn!(patched_work_func),
         )

@@ -45,7 +45,8 @@ static FUNCS: [Func; 1] = [
     // of the kernel's livepatch selftests) is a seq_file show function,
     // `int (struct seq_file *m, void *v)`: the prototype `seq_show!` makes.
     unsafe {
-        Func::new(
+        Func::module(
+            c"test_klp_mod_target",
             c"test_klp_mod_target_show",
             livepatch::seq_show!(livepatch_mod_target_show),
         )

@@ -42,7 +42,7 @@ livepatch::module_livepatch! {
     license: "GPL",
 }
 
-const CONSOLE_LOGLEVEL_STATE: u64 = 1;
+const CONSOLE_LOGLEVEL_STATE: kernel::ffi::c_ulong = 1;
 // Version 1 does not support migration.
 const CONSOLE_LOGLEVEL_STATE_VERSION: u32 = 1;
 

@@ -103,7 +103,7 @@ fn lp_sys_getpid() -> Result<i32> {
 static FUNCS: [Func; 1] = [
     // SAFETY: getpid takes no arguments (kernel/sys.c: `SYSCALL_DEFINE0(getpid)`),
     // so its entry has the prototype `syscall0!` makes for this architecture.
-    unsafe { Func::new(syscall_name!("getpid"), syscall0!(lp_sys_getpid)) },
+    unsafe { Func::vmlinux(syscall_name!("getpid"), syscall0!(lp_sys_getpid)) },
 ];
 static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
