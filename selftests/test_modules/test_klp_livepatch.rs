@@ -12,11 +12,8 @@ use kernel::{
 };
 
 #[cfg(not(klp_kernel_livepatch))]
-#[cfg(not(klp_kernel_livepatch))]
 #[path = "../../livepatch/mod.rs"]
 mod livepatch;
-#[cfg(klp_kernel_livepatch)]
-use kernel::livepatch;
 #[cfg(klp_kernel_livepatch)]
 use kernel::livepatch;
 
