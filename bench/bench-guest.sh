@@ -2,30 +2,43 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench-guest.sh KDIR BINDIR: runs inside the test VM (`make bench`).
-# Prints one "RESULT ..." line per measurement for bench.sh to tabulate:
-#   RESULT percall VARIANT NS...        ns per read of /proc/cmdline, REPS runs
-#   RESULT transition PATCH LOAD N PATCH_MS UNPATCH_MS   medians of TREPS
-#                                       (- when not done within LIMIT s)
+# Prints one "RESULT ..." line per measurement for report.py:
+#   RESULT redirect VARIANT NS...        ns per call of klp_bench_func(), one
+#                                        value per repetition (REPS)
+#   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, REPS
+#   RESULT transition PATCH LOAD N P=MS,... U=MS,...
+#                                        enable and disable times of TREPS
+#                                        repetitions (- past LIMIT s)
 #   RESULT form MODE PATCH_MS            (- when not done within FORM_LIMIT s)
+#
+# C and Rust are measured in alternating order (C, Rust, then Rust, C, ...)
+# on the same, settled load: every load task has started its work before
+# the first measurement, and runs until the last of the row.
 
 KDIR=$1
 BIN=$2
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KLP=/sys/kernel/livepatch
+BENCH=/sys/kernel/debug/klp_bench_target/run
+CALLS=${CALLS:-1000000}
 READS=${READS:-100000}
 REPS=${REPS:-5}
-TREPS=${TREPS:-3}
-TASKS=${TASKS:-0 100 1000 10000}
+TREPS=${TREPS:-5}
+SLEEPING=${SLEEPING:-0 100 1000 10000}
+BUSY=${BUSY:-10 100 500}
+BUSY_MS=${BUSY_MS:-100}
 LIMIT=${LIMIT:-60}
 FORM_LIMIT=${FORM_LIMIT:-30}
-PATCHES=${PATCHES:-c rust}	# the order of the transition measurements
 
 declare -A KO=(
 	[c]="$KDIR/samples/livepatch/livepatch-sample.ko"
 	[rust]="$TOP/rust_livepatch.ko"
 	[job]="$TOP/selftests/test_modules/klp_job_patch.ko"
+	[bench-c]="$TOP/bench/modules/klp_bench_patch_c.ko"
+	[bench-rust]="$TOP/bench/modules/klp_bench_patch_rs.ko"
 )
-declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch)
+declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch
+		 [bench-c]=klp_bench_patch_c [bench-rust]=klp_bench_patch_rs)
 
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
@@ -71,14 +84,20 @@ unload() {
 		{ echo "ERROR: ${NAME[$1]} still loaded after 10 minutes"; exit 1; }
 }
 
+# order R A B: A B for an odd repetition R, B A for an even one.
+order() {
+	if [ $(($1 % 2)) -eq 1 ]; then echo "$2 $3"; else echo "$3 $2"; fi
+}
+
 # readers N PERIOD: start N processes reading /proc/cmdline every PERIOD ms,
-# with the normal policy; stop_readers ends them.
+# with the normal policy, and wait until each has done its first read;
+# stop_readers ends them.
 readers() {
 	[ "$1" -gt 0 ] || return 0
 	setsid chrt -o 0 "$BIN/klp_cmdline_readers" "$1" "$2" > /tmp/readers &
 	READERS=$!
-	wait_for "grep -q ready /tmp/readers" ||
-		{ echo "ERROR: $1 readers not started in $LIMIT s"; exit 1; }
+	LIMIT=600 wait_for "[ \$(grep -c '^running:' /tmp/readers) -eq $1 ]" ||
+		{ echo "ERROR: $1 readers not all running in 600 s"; exit 1; }
 }
 
 stop_readers() {
@@ -88,51 +107,62 @@ stop_readers() {
 	READERS=
 }
 
-# median V...: the middle value, - (not done) counting as the largest.
-median() {
-	printf '%s\n' "$@" | sed 's/^-$/999999999/' | sort -n |
-		sed -n "$(( ($# + 1) / 2 ))p" | sed 's/^999999999$/-/'
-}
-
-percall() {
-	local ns=() r
-	for ((r = 0; r < REPS; r++)); do
-		ns+=("$("$BIN/read_cmdline" "$READS")")
-	done
-	echo "RESULT percall $1 ${ns[*]}"
+# redirect: ns per call of klp_bench_func() now, CALLS calls.
+redirect() {
+	local calls ns
+	echo "$CALLS" > $BENCH
+	read -r calls ns < $BENCH
+	awk -v ns="$ns" -v calls="$calls" 'BEGIN { printf "%.3f", ns / calls }'
 }
 
 # The observer outranks the load, as under TCG a busy load starves it;
 # the load is started with the normal policy.
 chrt -f -p 50 $$ > /dev/null
 
-echo "# per-call cost: $REPS runs of $READS reads of /proc/cmdline"
-percall unpatched
-for p in c rust; do
-	enable "$p" > /dev/null
-	percall "$p"
-	disable "$p" > /dev/null
-	unload "$p"
+echo "# redirection: $REPS repetitions of $CALLS calls of klp_bench_func()"
+insmod "$TOP/bench/modules/klp_bench_target.ko" || exit 1
+declare -A ns=([unpatched]="" [c]="" [rust]="")
+for ((r = 1; r <= REPS; r++)); do
+	ns[unpatched]+=" $(redirect)"
+	for p in $(order $r c rust); do
+		enable "bench-$p" > /dev/null
+		ns[$p]+=" $(redirect)"
+		disable "bench-$p" > /dev/null
+		unload "bench-$p"
+	done
 done
+rmmod klp_bench_target
+for v in unpatched c rust; do echo "RESULT redirect $v${ns[$v]}"; done
 
-echo "# transition latency: median of $TREPS, limit $LIMIT s each"
+echo "# per-call cost: $REPS repetitions of $READS reads of /proc/cmdline"
+ns=([unpatched]="" [c]="" [rust]="")
+for ((r = 1; r <= REPS; r++)); do
+	ns[unpatched]+=" $("$BIN/read_cmdline" "$READS")"
+	for p in $(order $r c rust); do
+		enable "$p" > /dev/null
+		ns[$p]+=" $("$BIN/read_cmdline" "$READS")"
+		disable "$p" > /dev/null
+		unload "$p"
+	done
+done
+for v in unpatched c rust; do echo "RESULT percall $v${ns[$v]}"; done
+
+echo "# transition latency: $TREPS repetitions in alternating order, limit $LIMIT s each"
 for load in sleeping busy; do
-	period=$([ "$load" = busy ] && echo 10 || echo 1000000)
-	for n in $TASKS; do
-		for p in $PATCHES; do
-			readers "$n" "$period"
-			patch=() unpatch=()
-			for ((r = 0; r < TREPS; r++)); do
-				patch+=("$(enable "$p")")
-				unpatch+=("$(disable "$p")")
-				# Past the limit once is enough: end the load so the
-				# transition can finish.
-				[ "${patch[-1]}" != - ] && [ "${unpatch[-1]}" != - ] || break
+	if [ "$load" = busy ]; then tasks=$BUSY period=$BUSY_MS; else tasks=$SLEEPING period=1000000; fi
+	for n in $tasks; do
+		readers "$n" "$period"
+		declare -A p_ms=([c]="" [rust]="") u_ms=([c]="" [rust]="")
+		for ((r = 1; r <= TREPS; r++)); do
+			for p in $(order $r c rust); do
+				p_ms[$p]+=",$(enable "$p")"
+				u_ms[$p]+=",$(disable "$p")"
 				unload "$p"
 			done
-			stop_readers
-			unload "$p"
-			echo "RESULT transition $p $load $n $(median "${patch[@]}") $(median "${unpatch[@]}")"
+		done
+		stop_readers
+		for p in c rust; do
+			echo "RESULT transition $p $load $n P=${p_ms[$p]#,} U=${u_ms[$p]#,}"
 		done
 	done
 done

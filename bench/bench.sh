@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: what a Rust livepatch costs next to upstream's C sample
-# (samples/livepatch/livepatch-sample.c, built with the test kernel), and how
-# transitions scale with the number of tasks. Not a test: it prints numbers
-# and writes them to docs/benchmarks.md and docs/benchmarks.png.
+# `make bench`: what a Rust livepatch costs next to a C one: the redirection
+# of one call (bench/modules/), one read of /proc/cmdline with upstream's C
+# sample (samples/livepatch/livepatch-sample.c, built with the test kernel),
+# and how transitions scale with the number of tasks. Not a test: it prints
+# numbers, writes them to docs/benchmarks.md and docs/benchmarks.png, and
+# compares them with the previous run's, if there is one.
 #
-# READS, REPS, TREPS, TASKS, LIMIT, FORM_LIMIT, PATCHES tune the guest's
-# measurements (see bench-guest.sh); VM_MEMORY (4G) must hold the largest TASKS.
+# CALLS, READS, REPS, TREPS, SLEEPING, BUSY, BUSY_MS, LIMIT, FORM_LIMIT tune
+# the guest's measurements (see bench-guest.sh); VM_MEMORY (4G) must hold
+# the largest SLEEPING.
 
 set -e -o pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -24,12 +27,16 @@ gcc -O2 -o "$bin/read_cmdline" "$RLP_TOP/bench/read_cmdline.c"
 gcc -O2 -o "$bin/klp_cmdline_readers" "$RLP_TOP/selftests/klp_cmdline_readers.c"
 
 log="$RLP_LOGS/bench.log"
-say "Measuring in a VM (TASKS=${TASKS:-0 100 1000 10000}; can take 20 minutes under TCG)"
+[ -f "$log" ] && mv "$log" "$RLP_LOGS/bench-previous.log"
+say "Measuring in a VM (can take 30 minutes under TCG)"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
+vars=""
+for v in CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
+	[ -n "${!v:-}" ] && vars+="$v='${!v}' "
+done
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \
-	"READS='${READS:-}' REPS='${REPS:-}' TREPS='${TREPS:-}' TASKS='${TASKS:-}' LIMIT='${LIMIT:-}' FORM_LIMIT='${FORM_LIMIT:-}' PATCHES='${PATCHES:-}' \
-	 '$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log"
+	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log"
 
 "$RLP_CACHE/venv/bin/python3" "$RLP_TOP/bench/report.py" "$log" "$KDIR" \
-	"$(cat "$RLP_LOGS/vm-accel")" "$RLP_TOP/docs"
+	"$(cat "$RLP_LOGS/vm-accel")" "$RLP_TOP/docs" "$RLP_LOGS/bench-previous.log"

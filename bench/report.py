@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""report.py LOG KDIR ACCEL DOCS: tabulate bench-guest.sh's RESULT lines.
+"""report.py LOG KDIR ACCEL DOCS [PREVIOUS_LOG]: tabulate bench-guest.sh's
+RESULT lines.
 
 Writes DOCS/benchmarks.md (tables) and DOCS/benchmarks.png (transition
-latency against task count, Rust and C) and prints the tables.
+latency against task count, Rust and C) and prints the tables. With
+PREVIOUS_LOG, also prints how far each row moved from that run: rows that
+both runs completed should agree within 20%.
 """
 
 import os
@@ -15,25 +18,44 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-PATCHES = {"c": "C livepatch-sample", "rust": "rust_livepatch"}
+PATCHES = {"unpatched": "unpatched", "c": "C", "rust": "Rust"}
 
 
 def parse(log):
-    percall, transition, forms = {}, [], {}
+    """{(kind, key...): [values]} of a log; a value is None when the
+    measurement did not complete in time."""
+    rows = {}
     with open(log) as f:
         for line in f:
             w = line.split()
-            if len(w) < 2 or w[0] != "RESULT":
+            if len(w) < 3 or w[0] != "RESULT":
                 continue
-            if len(w) < 4:
-                continue
-            if w[1] == "percall":
-                percall[w[2]] = [float(x) for x in w[3:]]
+            if w[1] in ("redirect", "percall"):
+                rows[(w[1], w[2])] = [float(x) for x in w[3:]]
             elif w[1] == "transition" and len(w) == 7:
-                transition.append((w[2], w[3], int(w[4]), w[5], w[6]))
+                for part in w[5:]:
+                    what, values = part.split("=", 1)
+                    rows[("transition", w[2], w[3], int(w[4]), what)] = [
+                        None if v == "-" else float(v) for v in values.split(",")]
             elif w[1] == "form":
-                forms[w[2]] = w[3]
-    return percall, transition, forms
+                rows[("form", w[2])] = [None if w[3] == "-" else float(w[3])]
+    return rows
+
+
+def stats(values):
+    """median, min, max of the completed values, and how many completed."""
+    done = [v for v in values if v is not None]
+    if not done:
+        return None, None, None, 0
+    return statistics.median(done), min(done), max(done), len(done)
+
+
+def cell(values, unit="", digits=0):
+    med, lo, hi, n = stats(values)
+    if med is None:
+        return "did not complete"
+    text = f"{med:.{digits}f}{unit} ({lo:.{digits}f}-{hi:.{digits}f})"
+    return text + (f", {n} of {len(values)} completed" if n < len(values) else "")
 
 
 def sizes(kdir, top):
@@ -46,19 +68,10 @@ def sizes(kdir, top):
     return rows
 
 
-def ms(v, limit):
-    return f"did not complete in {limit} s" if v == "-" else v
-
-
-def main():
-    log, kdir, accel, docs = sys.argv[1:5]
-    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    percall, transition, forms = parse(log)
+def report(rows, kdir, accel, top):
     limit = os.environ.get("LIMIT") or "60"
-    form_limit = os.environ.get("FORM_LIMIT") or "30"
     release = subprocess.run(["make", "-s", "-C", kdir, "kernelrelease"],
                              capture_output=True, text=True).stdout.strip()
-
     md = [
         "# Benchmarks",
         "",
@@ -66,76 +79,133 @@ def main():
         f"`{os.path.basename(kdir)}` (tinyconfig + `scripts/test-kernel.config` + "
         f"`selftests/config`), in a 2-CPU virtme-ng VM under **{accel}**. "
         + ("Under TCG every instruction is emulated: read the ratios, not the "
-           "absolute times." if accel.startswith("TCG") else ""),
+           "absolute times. " if accel.startswith("TCG") else "")
+        + "C and Rust are measured in alternating order (C then Rust, then Rust "
+        "then C, ...), each repetition on the same settled load; cells give the "
+        "median and, in parentheses, the smallest and largest value.",
         "",
-        "## Cost of one call of the patched function",
+        "## The redirection itself",
         "",
-        "One `pread()` of `/proc/cmdline` from offset 0 runs `cmdline_proc_show()` "
-        "or its replacement once. The unpatched kernel prints the whole (long) "
-        "virtme-ng command line; the patches print one short line.",
+        "`klp_bench_target` calls the `noinline` C function `klp_bench_func()` "
+        "in a loop (`CALLS` calls, timed with `ktime_get_ns()`), unpatched, and "
+        "patched by a C livepatch and by a Rust livepatch whose replacements do "
+        "the same work (`bench/modules/`). The overhead is what a call costs "
+        "patched, less what it costs unpatched: the ftrace handler that finds "
+        "the replacement, and the call of it.",
         "",
-        "| variant | median ns/read | min | max |",
-        "|---|---|---|---|",
+        "| variant | ns per call | overhead, ns per call |",
+        "|---|---|---|",
     ]
-    med = {}
-    for v in ("unpatched", "c", "rust"):
-        if v in percall:
-            x = percall[v]
-            med[v] = statistics.median(x)
-            md.append(f"| {PATCHES.get(v, v)} | {med[v]:.0f} | {min(x):.0f} | {max(x):.0f} |")
-    if {"c", "rust"} <= med.keys():
-        md += ["", f"Rust/C ratio of the per-read time: **{med['rust'] / med['c']:.2f}**."]
-        if "unpatched" in med:
-            md.append(f"Difference to unpatched: C {med['c'] - med['unpatched']:+.0f} ns, "
-                      f"Rust {med['rust'] - med['unpatched']:+.0f} ns.")
+    med = {v: stats(rows.get(("redirect", v), []))[0] for v in PATCHES}
+    for v in PATCHES:
+        if med[v] is not None:
+            over = "" if v == "unpatched" or med["unpatched"] is None else \
+                f"{med[v] - med['unpatched']:.2f}"
+            md.append(f"| {PATCHES[v]} | {cell(rows[('redirect', v)], digits=2)} | {over} |")
+    if None not in med.values():
+        oc, orr = med["c"] - med["unpatched"], med["rust"] - med["unpatched"]
+        md += ["", f"Rust/C ratio of the redirection overhead: **{orr / oc:.2f}**; "
+               f"of the time per patched call: **{med['rust'] / med['c']:.2f}**."]
+
+    md += ["", "## End to end: one read of /proc/cmdline", "",
+           "One `pread()` of `/proc/cmdline` from offset 0 runs `cmdline_proc_show()` "
+           "or its replacement once, with the system call and seq_file around it. "
+           "The unpatched kernel prints the whole (long) virtme-ng command line; "
+           "the patches print one short line.", "",
+           "| variant | ns per read |", "|---|---|"]
+    med = {v: stats(rows.get(("percall", v), []))[0] for v in PATCHES}
+    for v in PATCHES:
+        if med[v] is not None:
+            md.append(f"| {PATCHES[v]} | {cell(rows[('percall', v)])} |")
+    if med["c"] and med["rust"]:
+        md += ["", f"Rust/C ratio of the time per read: **{med['rust'] / med['c']:.2f}**."]
 
     md += ["", f"## Transition latency (limit {limit} s)", "",
-           "Median of 3 runs (TREPS): from `insmod` of the patch to `transition` reading 0 (patch), and from "
+           "From `insmod` of the patch to `transition` reading 0 (patch), and from "
            "`echo 0 > enabled` to the patch's sysfs directory going away (unpatch), "
-           "in ms, with N processes reading `/proc/cmdline` every 10 ms (busy) or "
-           "asleep (sleeping).", "",
+           "in ms, with N processes asleep (sleeping) or reading `/proc/cmdline` "
+           "every `BUSY_MS` ms (busy), all started and past their first read "
+           "before the first measurement.", "",
            "| load | N | C patch | Rust patch | C unpatch | Rust unpatch |",
            "|---|---|---|---|---|---|"]
-    table = {(p, load, n): (a, b) for p, load, n, a, b in transition}
+    trans = [k for k in rows if k[0] == "transition"]
     for load in ("sleeping", "busy"):
-        for n in sorted({n for _, l, n, _, _ in transition if l == load}):
-            c, r = table.get(("c", load, n), ("?", "?")), table.get(("rust", load, n), ("?", "?"))
-            md.append(f"| {load} | {n} | {ms(c[0], limit)} | {ms(r[0], limit)} | "
-                      f"{ms(c[1], limit)} | {ms(r[1], limit)} |")
+        for n in sorted({k[3] for k in trans if k[2] == load}):
+            cells = [cell(rows.get(("transition", p, load, n, w), [None]))
+                     for w in ("P", "U") for p in ("c", "rust")]
+            md.append(f"| {load} | {n} | " + " | ".join(cells) + " |")
 
-    md += ["", "## The job's forms, patched by rust_livepatch", "",
+    md += ["", "## The job's forms, patched by klp_job_patch", "",
            "| form | insmod to transition 0 |", "|---|---|"]
     for mode in ("workqueue", "kthread"):
-        if mode in forms:
-            md.append(f"| {mode} | {ms(forms[mode], form_limit)} ms |".replace(" s ms", " s"))
+        if ("form", mode) in rows:
+            v = rows[("form", mode)][0]
+            md.append(f"| {mode} | {'did not complete' if v is None else f'{v:.0f} ms'} |")
 
     md += ["", "## Size", "", "| module | text | data | bss | .ko bytes |", "|---|---|---|---|---|"]
     md += sizes(kdir, top)
-    md += ["", "rust_livepatch also carries the four replacements and the object for "
-           "`klp_job_target`, and its modinfo and symbols; the C sample patches one function.",
-           "", "![transition latency](benchmarks.png)", ""]
+    md += ["", "![transition latency](benchmarks.png)", ""]
+    return md, release
 
-    os.makedirs(docs, exist_ok=True)
-    with open(f"{docs}/benchmarks.md", "w") as f:
-        f.write("\n".join(md))
-    print("\n".join(md))
 
+def plot(rows, release, accel, path):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for p, style in (("c", "--"), ("rust", "-")):
         for load, marker in (("sleeping", "o"), ("busy", "s")):
-            pts = sorted((n, int(a)) for q, l, n, a, _ in transition
-                         if q == p and l == load and a != "-")
+            pts = []
+            for k, v in rows.items():
+                if k[0] == "transition" and k[1] == p and k[2] == load and k[4] == "P":
+                    med, lo, hi, _ = stats(v)
+                    if med is not None:
+                        pts.append((k[3], med, med - lo, hi - med))
+            pts.sort()
             if pts:
-                ax.plot([n for n, _ in pts], [a for _, a in pts], style, marker=marker,
-                        label=f"{PATCHES[p]}, {load}")
-    ax.set_xscale("symlog", linthresh=100)
+                ax.errorbar([x[0] for x in pts], [x[1] for x in pts],
+                            yerr=[[x[2] for x in pts], [x[3] for x in pts]],
+                            fmt=style, marker=marker, capsize=3,
+                            label=f"{PATCHES[p]} patch, {load}")
+    ax.set_xscale("symlog", linthresh=10)
     ax.set_xlabel("user processes")
     ax.set_ylabel("patch transition (ms)")
     ax.set_title(f"Transition latency, Linux {release}, {accel}")
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(f"{docs}/benchmarks.png", dpi=100)
+    fig.savefig(path, dpi=100)
+
+
+def compare(rows, previous):
+    """Lines comparing the medians of this run with a previous one."""
+    out, worst = [], 0.0
+    for k in sorted(rows, key=str):
+        if k not in previous:
+            continue
+        a, b = stats(rows[k])[0], stats(previous[k])[0]
+        if a is None or b is None:
+            out.append(f"  {' '.join(map(str, k))}: not completed in "
+                       f"{'both runs' if a is None and b is None else 'one run'}")
+            continue
+        diff = (a - b) / b if b else 0.0
+        worst = max(worst, abs(diff))
+        out.append(f"  {' '.join(map(str, k))}: {b:.2f} then {a:.2f} ({diff:+.0%})"
+                   + ("  <- over 20%" if abs(diff) > 0.2 else ""))
+    out.append(f"largest difference between the two runs: {worst:.0%}")
+    return out
+
+
+def main():
+    log, kdir, accel, docs = sys.argv[1:5]
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    rows = parse(log)
+    md, release = report(rows, kdir, accel, top)
+    os.makedirs(docs, exist_ok=True)
+    with open(f"{docs}/benchmarks.md", "w") as f:
+        f.write("\n".join(md))
+    print("\n".join(md))
+    plot(rows, release, accel, f"{docs}/benchmarks.png")
+    if len(sys.argv) > 5 and os.path.exists(sys.argv[5]):
+        print(f"\nThis run against the previous one ({sys.argv[5]}), medians:")
+        print("\n".join(compare(rows, parse(sys.argv[5]))))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# selftests-guest.sh KDIR [TESTS]: runs inside the test VM (`make check`):
-# the selftests (or only TESTS), as kselftest's `make run_tests`, with KTAP
-# output.
+# selftests-guest.sh KDIR BIN TESTS: runs inside the test VM (`make
+# check`): the selftests TESTS, as kselftest's `make run_tests`, with KTAP
+# output. BIN holds the helpers the host built for them (TEST_GEN_FILES).
 
 set -o pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p /tmp/rust_livepatch-selftests
+# Their times kept: make finds them up to date.
+cp -a "$2/." /tmp/rust_livepatch-selftests/
 
 # The debug kernel: kmemleak scans all memory every 10 minutes, slow under
 # emulation: scan once, at the end, instead.
@@ -16,7 +18,7 @@ mkdir -p /tmp/rust_livepatch-selftests
 
 # Through a pipe: the kselftest runner reopens /dev/stdout for appending,
 # which overwrites earlier output when the guest's stdout is a file.
-make -s -C "$TOP/selftests" run_tests KDIR="$1" ${2:+TEST_PROGS="$2"} \
+make -s -C "$TOP/selftests" run_tests KDIR="$1" TEST_PROGS="$3" \
 	OUTPUT=/tmp/rust_livepatch-selftests 2>&1 | cat
 rc=$?
 

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# upstream-guest.sh KDIR DIR: runs inside the test VM (`make
-# check-upstream`): the kernel's own livepatch selftests, built in DIR, with
-# the kselftest runner of KDIR's source, in the order of their Makefile.
+# upstream-guest.sh KDIR DIR TESTS: runs inside the test VM (`make
+# check-upstream`): the kernel's own livepatch selftests TESTS, built in
+# DIR, with the kselftest runner of KDIR's source.
 
 KDIR=$1
 DIR=$2
@@ -17,6 +17,6 @@ BASE_DIR="$KSRC/tools/testing/selftests"
 export kselftest_override_timeout=600
 
 cd "$DIR" || exit 1
-tests=$(sed -n '/^TEST_PROGS :=/,/^$/p' Makefile | grep -o 'test-[a-z-]*\.sh')
 # Through a pipe, as in selftests-guest.sh.
-run_many $tests | cat
+# shellcheck disable=SC2086 # one word per test
+run_many $3 | cat

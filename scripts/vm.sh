@@ -4,7 +4,7 @@
 # vm.sh KDIR TIMEOUT CMD: boot KDIR's kernel under virtme-ng with the host's
 # root file system (read-only, writable overlays), run CMD as root, stream
 # its output and return its exit code. The guest console goes to a log
-# whose tail is shown if the VM fails or times out.
+# (VM_CONSOLE) whose tail is shown if the VM fails or times out.
 #
 # KVM is used only when a probe shows it can boot this kernel (nested or
 # paravirtual KVMs may hang); otherwise QEMU's TCG emulation.
@@ -54,7 +54,7 @@ fi
 
 [ ${#accel[@]} -gt 0 ] && echo "TCG (thread=$VM_TCG_THREAD)" > "$RLP_LOGS/vm-accel" ||
 	echo KVM > "$RLP_LOGS/vm-accel"
-console="$RLP_LOGS/vm-console.log"
+console=${VM_CONSOLE:-$RLP_LOGS/vm-console.log}
 info "guest console log: $console"
 # Through a pipe: vng reopens its standard output, which truncates it when
 # it is a file (the log of a whole `make check`).

@@ -3,8 +3,9 @@
  * klp_cmdline_readers N PERIOD_MS [PATCHED] - start N processes that each
  * read /proc/cmdline every PERIOD_MS, a syscall into the function the Rust
  * livepatch replaces, until the process group gets SIGTERM. Prints
- * "ready" once all N are running. They start reading together, once all
- * are forked: forking next to busy siblings is slow under emulation.
+ * "ready" once all N are forked, and each reader "running: <pid>" after
+ * its first read. They start reading together, once all are forked:
+ * forking next to busy siblings is slow under emulation.
  *
  * With PATCHED, the line the livepatch prints, each reader counts the reads
  * that returned /proc/cmdline as it read at the start (the original), the
@@ -33,10 +34,10 @@ static void on_sigterm(int sig)
 }
 
 /* One write per line: lines of many readers do not interleave. */
-static void announce_patched(void)
+static void announce(const char *what)
 {
 	char line[32];
-	int len = snprintf(line, sizeof(line), "patched: %d\n", getpid());
+	int len = snprintf(line, sizeof(line), "%s: %d\n", what, getpid());
 
 	if (write(STDOUT_FILENO, line, len) != len)
 		_exit(1);
@@ -66,10 +67,12 @@ static void reader(int start, long period_ms)
 			n_original++;
 		else if (patched && !strcmp(buf, patched)) {
 			if (!n_patched++)
-				announce_patched();
+				announce("patched");
 		}
 		else
 			n_other++;
+		if (n_original + n_patched + n_other == 1)
+			announce("running");
 		nanosleep(&period, NULL);
 	}
 	if (patched) {

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A Rust livepatch of `klp_bench_target`'s `klp_bench_func()`, doing the
+//! same work as the C one, for the redirection benchmark (see
+//! `klp_bench_target.c`).
+
+use core::sync::atomic::{
+    compiler_fence,
+    Ordering, //
+};
+use kernel::prelude::*;
+
+#[cfg(not(klp_kernel_livepatch))]
+#[path = "../../livepatch/mod.rs"]
+mod livepatch;
+#[cfg(klp_kernel_livepatch)]
+use kernel::livepatch;
+#[path = "../../support/bench.rs"]
+mod bench;
+
+use bench::bench_func;
+use livepatch::{
+    Func,
+    Livepatch,
+    Object,
+    Patch, //
+};
+
+livepatch::module_livepatch! {
+    type: KlpBenchPatchRs,
+    name: "klp_bench_patch_rs",
+    authors: ["rust_livepatch developers"],
+    description: "Livepatch benchmark: the Rust replacement",
+    license: "GPL",
+}
+
+/// The same work as the C replacement, compiler barrier included.
+fn livepatch_klp_bench_func(x: usize) -> usize {
+    compiler_fence(Ordering::SeqCst);
+    x.wrapping_mul(3).wrapping_add(1)
+}
+
+static FUNCS: [Func; 1] = [
+    // SAFETY: klp_bench_target.c defines
+    // `unsigned long klp_bench_func(unsigned long x)`, the prototype
+    // `bench_func!` makes (support/bench.rs).
+    unsafe {
+        Func::module(
+            c"klp_bench_target",
+            c"klp_bench_func",
+            bench_func!(livepatch_klp_bench_func),
+        )
+    },
+];
+static OBJECTS: [Object; 1] = [Object::module(c"klp_bench_target", &FUNCS)];
+
+struct KlpBenchPatchRs;
+
+impl kernel::Module for KlpBenchPatchRs {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(KlpBenchPatchRs)
+    }
+}
+
+impl Livepatch for KlpBenchPatchRs {
+    fn patch(&self) -> Patch {
+        Patch::new(&OBJECTS)
+    }
+}

@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-tests.sh KDIR GUEST TESTS...: run the VM tests TESTS in VM_JOBS VMs at
+# once (default: one per host CPU), each VM running `GUEST '<its tests>'`
+# (a guest command, see selftests-guest.sh) on its own host CPU. Tests are
+# split by their durations measured in earlier runs ($RLP_CACHE/durations,
+# else selftests/durations); test-force.sh, which leaves a module loaded,
+# runs last in its VM. Prints one KTAP stream in the order of TESTS and,
+# for a VM that failed or whose tests failed, its guest console log; exits
+# non-zero if a VM failed.
+
+set -e -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+KDIR=$1 GUEST=$2
+shift 2
+TESTS=("$@")
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
+NCPU=$(nproc)
+JOBS=${VM_JOBS:-$NCPU}
+[ "$JOBS" -ge 1 ] || JOBS=1
+[ "$JOBS" -le ${#TESTS[@]} ] || JOBS=${#TESTS[@]}
+# VM_DURATIONS names the file for another set of tests (check-upstream's).
+DURATIONS="$RLP_CACHE/${VM_DURATIONS:-durations}"
+[ -f "$DURATIONS" ] || cp "$RLP_TOP/selftests/durations" "$DURATIONS"
+
+# duration TEST: seconds it took last time (60 if never measured).
+duration() {
+	awk -v t="$1" '$1 == t { d = $2 } END { print d ? d : 60 }' "$DURATIONS"
+}
+
+# Longest first, each to the VM with the least work so far.
+declare -a load bins
+for ((i = 0; i < JOBS; i++)); do load[i]=0; bins[i]=""; done
+for t in $(for t in "${TESTS[@]}"; do echo "$(duration "$t") $t"; done | sort -rn | awk '{print $2}'); do
+	min=0
+	for ((i = 1; i < JOBS; i++)); do
+		[ "${load[i]}" -lt "${load[min]}" ] && min=$i
+	done
+	load[min]=$((load[min] + $(duration "$t")))
+	bins[min]+=" $t"
+done
+# Each VM runs its tests in the order of TESTS, test-force.sh last.
+for ((i = 0; i < JOBS; i++)); do
+	ordered=""
+	for t in "${TESTS[@]}"; do
+		[[ " ${bins[i]} " == *" $t "* && "$t" != test-force.sh ]] && ordered+=" $t"
+	done
+	[[ " ${bins[i]} " == *" test-force.sh "* ]] && ordered+=" test-force.sh"
+	bins[i]=${ordered# }
+done
+
+info "$JOBS VM(s), at most $VM_TIMEOUT s each, on their own host CPUs:"
+rm -f "$RLP_LOGS"/vm[0-9]*.out "$RLP_LOGS"/vm[0-9]*.err
+pids=()
+for ((i = 0; i < JOBS; i++)); do
+	info "  vm$i (about ${load[i]} s): ${bins[i]}"
+	: > "$RLP_LOGS/vm$i.out"
+	VM_CONSOLE="$RLP_LOGS/vm-console-$i.log" taskset -c $((i % NCPU)) \
+		"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" "$GUEST '${bins[i]}'" \
+		> "$RLP_LOGS/vm$i.out" 2> "$RLP_LOGS/vm$i.err" < /dev/null &
+	pids[i]=$!
+done
+
+# Progress, as results come: each test's time is that since the previous
+# result (or the start) of its VM, which includes the VM's boot for the
+# first one.
+declare -a seen last
+for ((i = 0; i < JOBS; i++)); do seen[i]=0; last[i]=$SECONDS; done
+: > "$DURATIONS.new"
+running=$JOBS
+while [ "$running" -gt 0 ]; do
+	sleep 2
+	running=0
+	for ((i = 0; i < JOBS; i++)); do
+		kill -0 "${pids[i]}" 2>/dev/null && running=$((running + 1))
+		mapfile -t results < <(grep -E '^(not )?ok [0-9]+ selftests: ' "$RLP_LOGS/vm$i.out" || true)
+		for ((r = seen[i]; r < ${#results[@]}; r++)); do
+			test=$(sed -E 's/^[^:]*: [^:]*: ([^ ]+).*/\1/' <<< "${results[r]}")
+			took=$((SECONDS - last[i]))
+			last[i]=$SECONDS
+			echo "$test $took" >> "$DURATIONS.new"
+			info "[vm$i] ${results[r]%% selftests:*} $test ($took s)"
+		done
+		seen[i]=${#results[@]}
+	done
+done
+
+rcs=()
+for ((i = 0; i < JOBS; i++)); do
+	rc=0
+	wait "${pids[i]}" || rc=$?
+	rcs[i]=$rc
+done
+# Keep the durations measured now, and the others.
+awk 'NR == FNR { new[$1] = $2; next } !($1 in new) { print } END { for (t in new) print t, new[t] }' \
+	"$DURATIONS.new" "$DURATIONS" | sort > "$DURATIONS.tmp" && mv "$DURATIONS.tmp" "$DURATIONS"
+rm -f "$DURATIONS.new"
+
+python3 "$RLP_TOP/scripts/ktap-merge.py" "${TESTS[*]}" "${RLP_LOGS}"/vm[0-9]*.out
+
+status=0
+for ((i = 0; i < JOBS; i++)); do
+	if [ "${rcs[i]}" -ne 0 ] || grep -qE '^not ok ' "$RLP_LOGS/vm$i.out"; then
+		cat "$RLP_LOGS/vm$i.err" >&2
+		echo "# vm$i (${bins[i]}): exit ${rcs[i]}; guest console: $RLP_LOGS/vm-console-$i.log" >&2
+	fi
+	[ "${rcs[i]}" -eq 0 ] || status=${rcs[i]}
+done
+exit "$status"
