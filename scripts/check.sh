@@ -54,6 +54,7 @@ else
 	# The guest's helpers (TEST_GEN_FILES), built here: in the emulated
 	# guest, gcc takes most of a minute.
 	bin="$RLP_CACHE/selftests-bin/$(basename "$KDIR")"
+	mkdir -p "$bin"
 	run_logged selftests-bin make -C "$RLP_TOP/selftests" KDIR="$KDIR" OUTPUT="$bin" all
 	guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '$bin'"
 	tests=${TESTS:-$(make -s -C "$RLP_TOP/selftests" KDIR="$KDIR" \
