@@ -6,7 +6,12 @@
 # one without CONFIG_RUST, one without the Rust build metadata (as in
 # distribution header packages). Each refusal is one line naming the cause.
 
-. $(dirname $0)/functions.sh
+# Runs on the host: it needs make and the built tree, not a guest.
+
+function die() {
+	echo "$*" >&2
+	exit 1
+}
 
 # fake_kdir(sed_script, with_rust) - a copy of KDIR's configuration edited
 #	by sed_script, with or without its Rust build metadata, in $FAKE
