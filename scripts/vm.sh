@@ -31,7 +31,7 @@ VM_TCG_THREAD=${VM_TCG_THREAD:-single}
 kvm_works() {
 	[ -w /dev/kvm ] || return 1
 	local key stamp
-	key=$( (uname -r; grep -m1 'model name' /proc/cpuinfo; echo "$KDIR") | sha256sum | cut -c1-12)
+	key=$( (uname -r; grep -m1 'model name' /proc/cpuinfo; readlink -f "$KDIR") | sha256sum | cut -c1-12)
 	stamp="$RLP_CACHE/kvm-probe-$key"
 	if [ ! -f "$stamp" ]; then
 		info "Probing whether KVM can boot the test kernel (at most 60 s, once)"
