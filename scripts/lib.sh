@@ -53,7 +53,7 @@ run_logged() {
 	pid=$!
 	while ! wait_for_exit "$pid" 15; do
 		last=$(tail -n 1 "$log" 2>/dev/null | cut -c1-100)
-		info "[$((SECONDS - start)) s] $last"
+		info "[$((SECONDS - start)) s] ${last:-(no output yet)}"
 	done
 	# Not `wait; rc=$?`: under `set -e`, a failure would exit before
 	# the log's tail is shown.

@@ -25,11 +25,12 @@ fragments=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config"
 	   "$RLP_TOP/scripts/upstream-kernel.config")
 git=(git -C "$tree" -c user.name=upstream-check -c user.email=upstream-check@invalid)
 
+# -f: Debian's linux-source .gitignore ignores everything at the top level.
 say "A git repository of $(basename "$ksrc") in ${tree/#$HOME/\~}"
 rm -rf "$tree"
 mkdir -p "$work"
 run_logged upstream-check-copy sh -c "cp -a '$ksrc' '$tree' && rm -f '$tree/.rlp-unpacked' &&
-	git -C '$tree' init -q && git -C '$tree' add -A &&
+	git -C '$tree' init -q && git -C '$tree' add -A -f &&
 	git -C '$tree' -c user.name=upstream-check -c user.email=upstream-check@invalid \
 		commit -q -m 'Linux $(make -s -C "$ksrc" kernelversion)'"
 
