@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: set up whatever is missing (host packages and tools, the
-# test kernel), build the modules, run the host tests, then the selftests
-# on the test kernel in virtme-ng VMs, as many at once as the host has CPUs
-# (VM_JOBS; scripts/vm-tests.sh). Prints the KTAP results, then
+# test kernel), build the modules, run the selftests on the test kernel in
+# virtme-ng VMs, as many at once as the host has CPUs (VM_JOBS;
+# scripts/vm-tests.sh), and the host tests meanwhile. Prints the KTAP results, then
 # "N passed, N failed, N skipped"; exits non-zero on any failure, crash or
 # time-out. A skip that selftests/expected-skips does not list is a failure.
 #
@@ -47,9 +47,12 @@ if [ "$1" = upstream ]; then
 	tests=$(sed -n '/^TEST_PROGS :=/,/^$/p' "$dir/Makefile" | grep -o 'test-[a-z-]*\.sh' | xargs)
 	export VM_DURATIONS=durations-upstream-c
 else
+	# The host tests run while the VMs boot and wait: their results are
+	# printed after the VMs'.
 	if [ -z "${TESTS:-}" ]; then
-		say "Host tests (KTAP)"
-		"$RLP_TOP/scripts/host-tests.sh" "$KDIR" | tee -a "$log"
+		host_log="$RLP_LOGS/host-tests.log"
+		"$RLP_TOP/scripts/host-tests.sh" "$KDIR" > "$host_log" 2>&1 &
+		host_pid=$!
 	fi
 	# The guest's helpers (TEST_GEN_FILES), built here: in the emulated
 	# guest, gcc takes most of a minute.
@@ -67,6 +70,11 @@ set +e
 # shellcheck disable=SC2086 # one word per test
 "$RLP_TOP/scripts/vm-tests.sh" "$KDIR" "$guest" $tests | tee -a "$log"
 rc=${PIPESTATUS[0]}
+if [ -n "${host_pid:-}" ]; then
+	wait "$host_pid" || true
+	say "Host tests (KTAP), run alongside the VMs"
+	tee -a "$log" < "$host_log"
+fi
 set -e -o pipefail
 
 # No test expects to fail: kselftest's XFAIL (exit 2, also what bash
