@@ -40,24 +40,38 @@ declare -A KO=(
 declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch
 		 [bench-c]=klp_bench_patch_c [bench-rust]=klp_bench_patch_rs)
 
+# now_ms: the time in ms, without a fork (polls must not load the guest).
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
 # wait_for COND: poll COND every 10 ms for at most LIMIT s.
 wait_for() {
-	local end=$(($(now_ms) + LIMIT * 1000))
+	local end=$((${EPOCHREALTIME/./} + LIMIT * 1000000))
 	until eval "$1"; do
-		[ "$(now_ms)" -lt "$end" ] || return 1
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.01
 	done
+}
+
+# is_zero FILE: FILE reads 0 (read by the shell: no fork per poll).
+is_zero() {
+	local v
+	{ read -r v < "$1"; } 2> /dev/null && [ "$v" = 0 ]
+}
+
+# fail MSG: stop the whole bench, also from a $(...) subshell ($$ is the
+# script's pid there too).
+fail() {
+	echo "ERROR: $*" >&2
+	kill $$
+	exit 1
 }
 
 # enable P: load patch P; print ms until its transition ended, or -.
 enable() {
 	local start
 	start=$(now_ms)
-	# $$ is the script's pid in a $(...) subshell too: the bench stops.
-	insmod "${KO[$1]}" || { echo "ERROR: cannot load ${KO[$1]}" >&2; kill $$; exit 1; }
-	if wait_for "grep -qx 0 $KLP/${NAME[$1]}/transition 2>/dev/null"; then
+	insmod "${KO[$1]}" || fail "cannot load ${KO[$1]}"
+	if wait_for "is_zero $KLP/${NAME[$1]}/transition"; then
 		echo $(($(now_ms) - start))
 	else
 		echo -
@@ -110,7 +124,7 @@ stop_readers() {
 # redirect: ns per call of klp_bench_func() now, CALLS calls.
 redirect() {
 	local calls ns
-	echo "$CALLS" > $BENCH
+	echo "$CALLS" > $BENCH || fail "klp_bench_target refused CALLS=$CALLS"
 	read -r calls ns < $BENCH
 	awk -v ns="$ns" -v calls="$calls" 'BEGIN { printf "%.3f", ns / calls }'
 }
@@ -125,7 +139,7 @@ declare -A ns=([unpatched]="" [c]="" [rust]="")
 for ((r = 1; r <= REPS; r++)); do
 	ns[unpatched]+=" $(redirect)"
 	for p in $(order $r c rust); do
-		enable "bench-$p" > /dev/null
+		[ "$(enable "bench-$p")" != - ] || fail "bench-$p: transition not done in $LIMIT s"
 		ns[$p]+=" $(redirect)"
 		disable "bench-$p" > /dev/null
 		unload "bench-$p"
@@ -139,7 +153,7 @@ ns=([unpatched]="" [c]="" [rust]="")
 for ((r = 1; r <= REPS; r++)); do
 	ns[unpatched]+=" $("$BIN/read_cmdline" "$READS")"
 	for p in $(order $r c rust); do
-		enable "$p" > /dev/null
+		[ "$(enable "$p")" != - ] || fail "$p: transition not done in $LIMIT s"
 		ns[$p]+=" $("$BIN/read_cmdline" "$READS")"
 		disable "$p" > /dev/null
 		unload "$p"
@@ -149,7 +163,7 @@ for v in unpatched c rust; do echo "RESULT percall $v${ns[$v]}"; done
 
 echo "# transition latency: $TREPS repetitions in alternating order, limit $LIMIT s each"
 for load in sleeping busy; do
-	if [ "$load" = busy ]; then tasks=$BUSY period=$BUSY_MS; else tasks=$SLEEPING period=1000000; fi
+	if [ "$load" = busy ]; then tasks=$BUSY period=$BUSY_MS; else tasks=$SLEEPING period=86400000; fi
 	for n in $tasks; do
 		readers "$n" "$period"
 		declare -A p_ms=([c]="" [rust]="") u_ms=([c]="" [rust]="")

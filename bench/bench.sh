@@ -27,7 +27,6 @@ gcc -O2 -o "$bin/read_cmdline" "$RLP_TOP/bench/read_cmdline.c"
 gcc -O2 -o "$bin/klp_cmdline_readers" "$RLP_TOP/selftests/klp_cmdline_readers.c"
 
 log="$RLP_LOGS/bench.log"
-[ -f "$log" ] && mv "$log" "$RLP_LOGS/bench-previous.log"
 say "Measuring in a VM (can take 30 minutes under TCG)"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
@@ -36,7 +35,10 @@ for v in CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
 	[ -n "${!v:-}" ] && vars+="$v='${!v}' "
 done
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \
-	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log"
+	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log.new"
+# Only a complete run becomes the next run's baseline.
+[ -f "$log" ] && mv "$log" "$RLP_LOGS/bench-previous.log"
+mv "$log.new" "$log"
 
 "$RLP_CACHE/venv/bin/python3" "$RLP_TOP/bench/report.py" "$log" "$KDIR" \
 	"$(cat "$RLP_LOGS/vm-accel")" "$RLP_TOP/docs" "$RLP_LOGS/bench-previous.log"

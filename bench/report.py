@@ -8,6 +8,7 @@ PREVIOUS_LOG, also prints how far each row moved from that run: rows that
 both runs completed should agree within 20%.
 """
 
+import math
 import os
 import statistics
 import subprocess
@@ -43,17 +44,20 @@ def parse(log):
 
 
 def stats(values):
-    """median, min, max of the completed values, and how many completed."""
+    """median (None when it did not complete: a run past the limit counts
+    as longer than any that completed), min, max of the completed values,
+    and how many completed."""
     done = [v for v in values if v is not None]
     if not done:
         return None, None, None, 0
-    return statistics.median(done), min(done), max(done), len(done)
+    med = statistics.median([math.inf if v is None else v for v in values])
+    return (None if math.isinf(med) else med), min(done), max(done), len(done)
 
 
 def cell(values, unit="", digits=0):
     med, lo, hi, n = stats(values)
     if med is None:
-        return "did not complete"
+        return f"past the limit ({n} of {len(values)} completed)" if n else "did not complete"
     text = f"{med:.{digits}f}{unit} ({lo:.{digits}f}-{hi:.{digits}f})"
     return text + (f", {n} of {len(values)} completed" if n < len(values) else "")
 
@@ -102,7 +106,7 @@ def report(rows, kdir, accel, top):
             over = "" if v == "unpatched" or med["unpatched"] is None else \
                 f"{med[v] - med['unpatched']:.2f}"
             md.append(f"| {PATCHES[v]} | {cell(rows[('redirect', v)], digits=2)} | {over} |")
-    if None not in med.values():
+    if None not in med.values() and med["c"] > med["unpatched"]:
         oc, orr = med["c"] - med["unpatched"], med["rust"] - med["unpatched"]
         md += ["", f"Rust/C ratio of the redirection overhead: **{orr / oc:.2f}**; "
                f"of the time per patched call: **{med['rust'] / med['c']:.2f}**."]
@@ -177,15 +181,21 @@ def plot(rows, release, accel, path):
 def compare(rows, previous):
     """Lines comparing the medians of this run with a previous one."""
     out, worst = [], 0.0
+    for k in sorted(previous.keys() - rows.keys(), key=str):
+        out.append(f"  {' '.join(map(str, k))}: in the previous run only")
     for k in sorted(rows, key=str):
         if k not in previous:
+            out.append(f"  {' '.join(map(str, k))}: in this run only")
             continue
         a, b = stats(rows[k])[0], stats(previous[k])[0]
         if a is None or b is None:
             out.append(f"  {' '.join(map(str, k))}: not completed in "
                        f"{'both runs' if a is None and b is None else 'one run'}")
             continue
-        diff = (a - b) / b if b else 0.0
+        if not b:
+            out.append(f"  {' '.join(map(str, k))}: {b:.2f} then {a:.2f}")
+            continue
+        diff = (a - b) / b
         worst = max(worst, abs(diff))
         out.append(f"  {' '.join(map(str, k))}: {b:.2f} then {a:.2f} ({diff:+.0%})"
                    + ("  <- over 20%" if abs(diff) > 0.2 else ""))

@@ -47,13 +47,6 @@ if [ "$1" = upstream ]; then
 	tests=$(sed -n '/^TEST_PROGS :=/,/^$/p' "$dir/Makefile" | grep -o 'test-[a-z-]*\.sh' | xargs)
 	export VM_DURATIONS=durations-upstream-c
 else
-	# The host tests run while the VMs boot and wait: their results are
-	# printed after the VMs'.
-	if [ -z "${TESTS:-}" ]; then
-		host_log="$RLP_LOGS/host-tests.log"
-		"$RLP_TOP/scripts/host-tests.sh" "$KDIR" > "$host_log" 2>&1 &
-		host_pid=$!
-	fi
 	# The guest's helpers (TEST_GEN_FILES), built here: in the emulated
 	# guest, gcc takes most of a minute.
 	bin="$RLP_CACHE/selftests-bin/$(basename "$KDIR")"
@@ -66,14 +59,25 @@ fi
 
 say "Selftests in VMs, kernel $(cat "$KDIR/include/config/kernel.release")"
 info "results also in $log"
+# The host tests run while the VMs boot and wait, at low priority: their
+# results are printed after the VMs'.
+if [ "$1" != upstream ] && [ -z "${TESTS:-}" ]; then
+	host_log="$RLP_LOGS/host-tests.log"
+	nice -n 19 "$RLP_TOP/scripts/host-tests.sh" "$KDIR" > "$host_log" 2>&1 &
+	host_pid=$!
+	trap 'kill "$host_pid" 2> /dev/null' EXIT
+fi
 set +e
 # shellcheck disable=SC2086 # one word per test
 "$RLP_TOP/scripts/vm-tests.sh" "$KDIR" "$guest" $tests | tee -a "$log"
 rc=${PIPESTATUS[0]}
 if [ -n "${host_pid:-}" ]; then
-	wait "$host_pid" || true
+	wait "$host_pid"
+	host_rc=$?
 	say "Host tests (KTAP), run alongside the VMs"
 	tee -a "$log" < "$host_log"
+	# host-tests.sh exits 0 once it has printed every result.
+	[ "$host_rc" -eq 0 ] || echo "not ok - host-tests.sh stopped early (exit $host_rc)" | tee -a "$log"
 fi
 set -e -o pipefail
 

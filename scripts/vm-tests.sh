@@ -27,8 +27,11 @@ DURATIONS="$RLP_CACHE/${VM_DURATIONS:-durations}"
 
 # duration TEST: seconds it took last time (60 if never measured).
 duration() {
-	awk -v t="$1" '$1 == t { d = $2 } END { print d ? d : 60 }' "$DURATIONS"
+	awk -v t="$1" '$1 == t { d = $2 } END { print d != "" ? d : 60 }' "$DURATIONS"
 }
+
+# The host CPUs this process may run on (a cpuset need not start at 0).
+mapfile -t CPUS < <(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)), sep="\n")')
 
 # Longest first, each to the VM with the least work so far.
 declare -a load bins
@@ -57,17 +60,19 @@ pids=()
 for ((i = 0; i < JOBS; i++)); do
 	info "  vm$i (about ${load[i]} s): ${bins[i]}"
 	: > "$RLP_LOGS/vm$i.out"
-	VM_CONSOLE="$RLP_LOGS/vm-console-$i.log" taskset -c $((i % NCPU)) \
+	VM_CONSOLE="$RLP_LOGS/vm-console-$i.log" taskset -c "${CPUS[i % ${#CPUS[@]}]}" \
 		"$RLP_TOP/scripts/vm.sh" "$KDIR" "$VM_TIMEOUT" "$GUEST '${bins[i]}'" \
 		> "$RLP_LOGS/vm$i.out" 2> "$RLP_LOGS/vm$i.err" < /dev/null &
 	pids[i]=$!
 done
 
-# Progress, as results come: each test's time is that since the previous
-# result (or the start) of its VM, which includes the VM's boot for the
-# first one.
-declare -a seen last
-for ((i = 0; i < JOBS; i++)); do seen[i]=0; last[i]=$SECONDS; done
+# Progress, as results come. A test's time runs from the poll that saw
+# its "# selftests:" line (so not the VM's boot) to the one that saw its
+# result, to within the 2 s poll; only tests that passed update the
+# durations. Only complete lines are read: a VM may be writing the last.
+declare -a seen nstarts
+declare -A started
+for ((i = 0; i < JOBS; i++)); do seen[i]=0; nstarts[i]=0; done
 : > "$DURATIONS.new"
 running=$JOBS
 while [ "$running" -gt 0 ]; do
@@ -75,12 +80,15 @@ while [ "$running" -gt 0 ]; do
 	running=0
 	for ((i = 0; i < JOBS; i++)); do
 		kill -0 "${pids[i]}" 2>/dev/null && running=$((running + 1))
-		mapfile -t results < <(grep -E '^(not )?ok [0-9]+ selftests: ' "$RLP_LOGS/vm$i.out" || true)
+		out=$(head -n "$(wc -l < "$RLP_LOGS/vm$i.out")" "$RLP_LOGS/vm$i.out")
+		n=$(grep -c '^# selftests: ' <<< "$out" || true)
+		for ((k = nstarts[i]; k < n; k++)); do started[$i,$k]=$SECONDS; done
+		nstarts[i]=$n
+		mapfile -t results < <(grep -E '^(not )?ok [0-9]+ selftests: ' <<< "$out" || true)
 		for ((r = seen[i]; r < ${#results[@]}; r++)); do
 			test=$(sed -E 's/^[^:]*: [^:]*: ([^ ]+).*/\1/' <<< "${results[r]}")
-			took=$((SECONDS - last[i]))
-			last[i]=$SECONDS
-			echo "$test $took" >> "$DURATIONS.new"
+			took=$((SECONDS - ${started[$i,$r]:-$SECONDS}))
+			[[ "${results[r]}" =~ ^ok\ [0-9]+\ [^#]*$ ]] && echo "$test $took" >> "$DURATIONS.new"
 			info "[vm$i] ${results[r]%% selftests:*} $test ($took s)"
 		done
 		seen[i]=${#results[@]}

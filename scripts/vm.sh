@@ -35,11 +35,13 @@ kvm_works() {
 	stamp="$RLP_CACHE/kvm-probe-$key"
 	if [ ! -f "$stamp" ]; then
 		info "Probing whether KVM can boot the test kernel (at most 60 s, once)"
+		# Through a temporary file: parallel VMs may probe at once.
 		if timeout -k 5 60 "${VNG[@]}" --exec true </dev/null >/dev/null 2>&1; then
-			echo yes > "$stamp"
+			echo yes > "$stamp.$$"
 		else
-			echo no > "$stamp"
+			echo no > "$stamp.$$"
 		fi
+		mv -f "$stamp.$$" "$stamp"
 	fi
 	[ "$(cat "$stamp")" = yes ]
 }
