@@ -174,7 +174,9 @@ macro_rules! klp_seq_show {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_show` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_show as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_show as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -194,7 +196,9 @@ macro_rules! klp_work_fn {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_work` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }

@@ -157,7 +157,9 @@ macro_rules! klp_syscall0 {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_sys` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_sys as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_sys as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }

@@ -115,10 +115,22 @@ fn livepatch_fix1_dummy_free(mut d: KBox<Dummy>) {
 static FUNCS: [Func; 2] = [
     // SAFETY: livepatch-shadow-mod.c defines `struct dummy *dummy_alloc(void)`,
     // the prototype `dummy_alloc!` makes (support/shadow_mod.rs).
-    unsafe { Func::module(c"livepatch_shadow_mod", c"dummy_alloc", dummy_alloc!(livepatch_fix1_dummy_alloc)) },
+    unsafe {
+        Func::module(
+            c"livepatch_shadow_mod",
+            c"dummy_alloc",
+            dummy_alloc!(livepatch_fix1_dummy_alloc),
+        )
+    },
     // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
     // the prototype `dummy_free!` makes.
-    unsafe { Func::module(c"livepatch_shadow_mod", c"dummy_free", dummy_free!(livepatch_fix1_dummy_free)) },
+    unsafe {
+        Func::module(
+            c"livepatch_shadow_mod",
+            c"dummy_free",
+            dummy_free!(livepatch_fix1_dummy_free),
+        )
+    },
 ];
 static OBJECTS: [Object; 1] = [Object::module(c"livepatch_shadow_mod", &FUNCS)];
 

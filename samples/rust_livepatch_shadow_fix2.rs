@@ -113,10 +113,22 @@ static FUNCS: [Func; 2] = [
     // SAFETY: livepatch-shadow-mod.c defines
     // `bool dummy_check(struct dummy *d, unsigned long jiffies)`, the
     // prototype `dummy_check!` makes (support/shadow_mod.rs).
-    unsafe { Func::module(c"livepatch_shadow_mod", c"dummy_check", dummy_check!(livepatch_fix2_dummy_check)) },
+    unsafe {
+        Func::module(
+            c"livepatch_shadow_mod",
+            c"dummy_check",
+            dummy_check!(livepatch_fix2_dummy_check),
+        )
+    },
     // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
     // the prototype `dummy_free!` makes.
-    unsafe { Func::module(c"livepatch_shadow_mod", c"dummy_free", dummy_free!(livepatch_fix2_dummy_free)) },
+    unsafe {
+        Func::module(
+            c"livepatch_shadow_mod",
+            c"dummy_free",
+            dummy_free!(livepatch_fix2_dummy_free),
+        )
+    },
 ];
 static OBJECTS: [Object; 1] = [Object::module(c"livepatch_shadow_mod", &FUNCS)];
 

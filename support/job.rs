@@ -132,7 +132,9 @@ macro_rules! job_format {
     ($f:path) => {{
         // Not generic in lifetimes: `f` gets its references for the call.
         const __KLP_F: fn(&$crate::job::Job) -> u32 = $f;
-        extern "C" fn __klp_format(job: *mut $crate::job::bindings::klp_job) -> ::kernel::ffi::c_uint {
+        extern "C" fn __klp_format(
+            job: *mut $crate::job::bindings::klp_job,
+        ) -> ::kernel::ffi::c_uint {
             // SAFETY: the target calls `klp_job_format()` with its job,
             // during a pass.
             let job = unsafe { $crate::job::Job::from_raw(job) };
@@ -142,7 +144,9 @@ macro_rules! job_format {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_format` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_format as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_format as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -167,7 +171,9 @@ macro_rules! job_pass {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_pass` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_pass as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_pass as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -192,7 +198,9 @@ macro_rules! job_kthread {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_kthread` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_kthread as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_kthread as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -218,7 +226,9 @@ macro_rules! job_work {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_work` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }

@@ -111,7 +111,9 @@ macro_rules! dummy_alloc {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_alloc` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_alloc as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_alloc as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -135,7 +137,9 @@ macro_rules! dummy_free {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_free` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_free as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_free as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }
@@ -162,7 +166,9 @@ macro_rules! dummy_check {
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
             // SAFETY: `__klp_check` is an `extern "C"` function of the
             // prototype documented above.
-            unsafe { $crate::livepatch::NewFunc::from_ptr(__klp_check as *const ::kernel::ffi::c_void) };
+            unsafe {
+                $crate::livepatch::NewFunc::from_ptr(__klp_check as *const ::kernel::ffi::c_void)
+            };
         __KLP_NEW_FUNC
     }};
 }

@@ -101,13 +101,37 @@ static VMLINUX_FUNCS: [Func; 1] = [
 static JOB_FUNCS: [Func; 4] = [
     // SAFETY: each is declared in klp_job.h, and defined in klp_job_target.c,
     // with the prototype its `job_*!` adapter makes (see support/job.rs).
-    unsafe { Func::module(c"klp_job_target", c"klp_job_format", job_format!(livepatch_job_format)) },
+    unsafe {
+        Func::module(
+            c"klp_job_target",
+            c"klp_job_format",
+            job_format!(livepatch_job_format),
+        )
+    },
     // SAFETY: as above.
-    unsafe { Func::module(c"klp_job_target", c"klp_job_pass", job_pass!(livepatch_job_pass)) },
+    unsafe {
+        Func::module(
+            c"klp_job_target",
+            c"klp_job_pass",
+            job_pass!(livepatch_job_pass),
+        )
+    },
     // SAFETY: as above.
-    unsafe { Func::module(c"klp_job_target", c"klp_job_kthread", job_kthread!(livepatch_job_kthread)) },
+    unsafe {
+        Func::module(
+            c"klp_job_target",
+            c"klp_job_kthread",
+            job_kthread!(livepatch_job_kthread),
+        )
+    },
     // SAFETY: as above.
-    unsafe { Func::module(c"klp_job_target", c"klp_job_work", job_work!(livepatch_job_work)) },
+    unsafe {
+        Func::module(
+            c"klp_job_target",
+            c"klp_job_work",
+            job_work!(livepatch_job_work),
+        )
+    },
 ];
 
 static OBJECTS: [Object; 2] = [
