@@ -89,7 +89,8 @@ check_result "% insmod test_modules/$MOD_LIVEPATCH.ko
 $(patching_log $MOD_LIVEPATCH)
 $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
-echo "  patching: $patch_ms ms, tasks pending when sampled:$patch_pending"
-echo "  unpatching: $unpatch_ms ms, tasks pending when sampled:$unpatch_pending"
+none=" none (over before the first sample)"
+echo "  patching: $patch_ms ms, tasks pending when sampled:${patch_pending:-$none}"
+echo "  unpatching: $unpatch_ms ms, tasks pending when sampled:${unpatch_pending:-$none}"
 
 exit 0
