@@ -54,6 +54,10 @@ for ((i = 0; i < JOBS; i++)); do
 	bins[i]=${ordered# }
 done
 
+# The VMs' logs have fixed names in $RLP_LOGS: one run at a time.
+exec 9> "$RLP_LOGS/vm-tests.lock"
+flock -n 9 || die "another run is using the VM logs in $RLP_LOGS: wait for it to end (or give this one its own RLP_CACHE)"
+
 info "$JOBS VM(s), at most $VM_TIMEOUT s each, on their own host CPUs:"
 rm -f "$RLP_LOGS"/vm[0-9]*.out "$RLP_LOGS"/vm[0-9]*.err
 pids=()
