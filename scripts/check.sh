@@ -65,7 +65,8 @@ if [ "$1" != upstream ] && [ -z "${TESTS:-}" ]; then
 	host_log="$RLP_LOGS/host-tests.log"
 	nice -n 19 "$RLP_TOP/scripts/host-tests.sh" "$KDIR" > "$host_log" 2>&1 &
 	host_pid=$!
-	trap 'kill "$host_pid" 2> /dev/null' EXIT
+	# `|| true`: a trap's failure would become the script's exit status.
+	trap 'kill "$host_pid" 2> /dev/null || true' EXIT
 fi
 set +e
 # shellcheck disable=SC2086 # one word per test
@@ -74,6 +75,7 @@ rc=${PIPESTATUS[0]}
 if [ -n "${host_pid:-}" ]; then
 	wait "$host_pid"
 	host_rc=$?
+	trap - EXIT
 	say "Host tests (KTAP), run alongside the VMs"
 	tee -a "$log" < "$host_log"
 	# host-tests.sh exits 0 once it has printed every result.
