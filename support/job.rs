@@ -17,7 +17,11 @@
 
 use kernel::{
     ffi,
-    types::Opaque, //
+    task::Task,
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
 };
 
 /// bindgen's output for `klp_job.h`, generated at build time (see `Kbuild`).
@@ -53,18 +57,6 @@ pub const PATCHED: u32 = bindings::KLP_JOB_PATCHED;
 pub struct Job(Opaque<bindings::klp_job>);
 
 impl Job {
-    /// Wraps the target's job.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` points to the target's `struct klp_job` while its job runs, and
-    /// the returned reference is used only during this pass of the job.
-    #[doc(hidden)]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::klp_job) -> &'a Self {
-        // SAFETY: valid by the caller; `Job` is a transparent wrapper.
-        unsafe { &*ptr.cast() }
-    }
-
     /// The period of the job, in milliseconds.
     pub fn period_ms(&self) -> u32 {
         // SAFETY: the job is valid (type invariant); the target writes
@@ -96,32 +88,35 @@ impl Job {
     }
 }
 
-/// The kernel thread a job's main function runs in.
+/// The kthread the caller runs in.
 ///
 /// # Invariants
 ///
-/// Only [`job_kthread!`] makes one, in the main function of a kthread.
-pub struct Kthread(());
+/// Made in a task that is a kthread (`PF_KTHREAD`), and used in that task
+/// only: it is neither `Send` nor `Sync`.
+pub struct Kthread(NotThreadSafe);
 
 impl Kthread {
-    /// # Safety
-    ///
-    /// Call it in the main function of a kthread only.
-    #[doc(hidden)]
-    pub const unsafe fn new_in_kthread_main() -> Self {
-        // INVARIANT: by the caller.
-        Self(())
+    /// The current task, if it is a kthread.
+    pub fn current() -> Option<Self> {
+        // SAFETY: `current_raw()` is the running task, valid while it runs;
+        // only the task itself changes `PF_KTHREAD` in its `flags`.
+        let flags = unsafe { (*Task::current_raw()).flags };
+        // INVARIANT: checked here; `NotThreadSafe` keeps it in this task.
+        (flags & kernel::bindings::PF_KTHREAD != 0).then_some(Self(NotThreadSafe))
     }
 
     /// Whether `kthread_stop()` was called for this thread.
     pub fn should_stop(&self) -> bool {
-        // SAFETY: the current task is a kthread (type invariant).
+        // SAFETY: the current task is a kthread (type invariant), which
+        // `kthread_should_stop()` needs.
         unsafe { kernel::bindings::kthread_should_stop() }
     }
 
     /// Sleeps for `ms` milliseconds, or less if a signal is pending.
     pub fn msleep_interruptible(&self, ms: u32) {
-        // SAFETY: a kthread's main function may sleep.
+        // SAFETY: `msleep_interruptible()` has no precondition; a kthread's
+        // main function, which this is for, may sleep.
         unsafe { kernel::bindings::msleep_interruptible(ms) };
     }
 }
@@ -136,8 +131,9 @@ macro_rules! job_format {
             job: *mut $crate::job::bindings::klp_job,
         ) -> ::kernel::ffi::c_uint {
             // SAFETY: the target calls `klp_job_format()` with its job,
-            // during a pass.
-            let job = unsafe { $crate::job::Job::from_raw(job) };
+            // during a pass; `Job` wraps a `klp_job`
+            // transparently, and the reference does not outlive the call.
+            let job = unsafe { &*job.cast::<$crate::job::Job>() };
             __KLP_F(job)
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
@@ -163,8 +159,9 @@ macro_rules! job_pass {
             format: ::kernel::ffi::c_uint,
         ) {
             // SAFETY: the target calls `klp_job_pass()` with its job,
-            // during a pass.
-            let job = unsafe { $crate::job::Job::from_raw(job) };
+            // during a pass; `Job` wraps a `klp_job`
+            // transparently, and the reference does not outlive the call.
+            let job = unsafe { &*job.cast::<$crate::job::Job>() };
             __KLP_F(job, format)
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
@@ -186,13 +183,15 @@ macro_rules! job_kthread {
         // Not generic in lifetimes: `f` gets its references for the call.
         const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result = $f;
         extern "C" fn __klp_kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
-            // SAFETY: the target runs `klp_job_kthread()` as a kthread's
-            // main function.
-            let thread = unsafe { $crate::job::Kthread::new_in_kthread_main() };
             // SAFETY: the target starts `klp_job_kthread()` with its job as
-            // `data` and stops the thread before freeing the job.
-            let job = unsafe { $crate::job::Job::from_raw(data.cast()) };
-            ::kernel::error::from_result(|| __KLP_F(&thread, job).map(|()| 0))
+            // `data` and stops the thread before freeing the job; `Job` wraps a `klp_job`
+            // transparently, and the reference does not outlive the call.
+            let job = unsafe { &*data.cast::<$crate::job::Job>() };
+            ::kernel::error::from_result(|| {
+                let thread =
+                    $crate::job::Kthread::current().ok_or(::kernel::error::code::EINVAL)?;
+                __KLP_F(&thread, job).map(|()| 0)
+            })
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -218,8 +217,9 @@ macro_rules! job_work {
             let job = unsafe {
                 ::kernel::container_of!(work, $crate::job::bindings::klp_job, dwork.work)
             };
-            // SAFETY: the target cancels the work before freeing the job.
-            let job = unsafe { $crate::job::Job::from_raw(job) };
+            // SAFETY: the target cancels the work before freeing the job; `Job` wraps a `klp_job`
+            // transparently, and the reference does not outlive the call.
+            let job = unsafe { &*job.cast::<$crate::job::Job>() };
             __KLP_F(job)
         }
         // A `const` of its own: not within an `unsafe` block of the caller.

@@ -36,7 +36,6 @@ use kernel::{
         to_result, //
     },
     ffi,
-    page::PAGE_SIZE,
     prelude::*,
     str::Formatter,
     types::Opaque, //
@@ -61,21 +60,14 @@ impl Show {
     }
 }
 
-/// Runs `f` on the buffer of a sysfs show call and returns what the show
+/// Runs `f` on `buf`, the buffer of a sysfs show call less its last byte
+/// (sysfs warns if the text fills the page), and returns what the show
 /// function returns: the length of the text, or a negative errno.
-///
-/// # Safety
-///
-/// `buf` is the buffer sysfs passes to a `kobj_attribute`'s show function:
-/// `PAGE_SIZE` bytes, zeroed, used by nothing else until this returns.
 #[doc(hidden)]
-pub unsafe fn show(buf: *mut ffi::c_char, f: impl FnOnce(&mut Formatter<'_>) -> Result) -> isize {
-    // SAFETY: `buf` is valid, initialised and not aliased (by the caller).
-    // The last byte is left out: sysfs warns if the text fills the page.
-    let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE - 1) };
+pub fn show(buf: &mut [u8], f: impl FnOnce(&mut Formatter<'_>) -> Result) -> isize {
     let mut fmt = Formatter::new(buf);
     // `Formatter` fails rather than writing past the buffer, so the length
-    // is less than `PAGE_SIZE`.
+    // fits in an `isize`.
     from_result(|| f(&mut fmt).map(|()| fmt.bytes_written() as isize))
 }
 
@@ -93,9 +85,12 @@ macro_rules! sysfs_show {
         ) -> isize {
             // SAFETY: this is the show function of a `kobj_attribute` in a
             // kobject of `kobj_sysfs_ops` (`KernelDir`), which sysfs calls
-            // with a zeroed `PAGE_SIZE` buffer of its own
-            // (`sysfs_kf_seq_show()`).
-            unsafe { $crate::sysfs::show(buf, $f) }
+            // with a zeroed `PAGE_SIZE` buffer of its own, used by nothing
+            // else until this returns (`sysfs_kf_seq_show()`).
+            let buf = unsafe {
+                ::core::slice::from_raw_parts_mut(buf.cast::<u8>(), ::kernel::page::PAGE_SIZE - 1)
+            };
+            $crate::sysfs::show(buf, $f)
         }
         $crate::sysfs::Show::new(show)
     }};
