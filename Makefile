@@ -2,7 +2,8 @@
 #
 #   make                build the modules against KDIR
 #   make demo           set everything up, then show the livepatch in a VM
-#   make check          set everything up, then run the selftests in a VM
+#   make check          set everything up, then run the host tests and the
+#                       selftests in VMs
 #   make check-upstream the same with the kernel's own C livepatch selftests
 #   make bench          measure Rust against upstream's C sample (docs/)
 #   make stress         enable/disable cycles under load, on the debug kernel

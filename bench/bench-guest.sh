@@ -95,7 +95,7 @@ disable() {
 unload() {
 	[ -e "/sys/module/${NAME[$1]}" ] || return 0
 	LIMIT=600 wait_for "[ ! -e $KLP/${NAME[$1]} ] && rmmod ${NAME[$1]} 2> /dev/null" ||
-		{ echo "ERROR: ${NAME[$1]} still loaded after 10 minutes"; exit 1; }
+		fail "${NAME[$1]} still loaded after 10 minutes"
 }
 
 # order R A B: A B for an odd repetition R, B A for an even one.
@@ -111,7 +111,7 @@ readers() {
 	setsid chrt -o 0 "$BIN/klp_cmdline_readers" "$1" "$2" > /tmp/readers &
 	READERS=$!
 	LIMIT=600 wait_for "[ \$(grep -c '^running:' /tmp/readers) -eq $1 ]" ||
-		{ echo "ERROR: $1 readers not all running in 600 s"; exit 1; }
+		fail "$1 readers not all running in 600 s"
 }
 
 stop_readers() {

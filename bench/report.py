@@ -72,11 +72,15 @@ def sizes(kdir, top):
     return rows
 
 
+def first_tries(values):
+    """How many of values were done within 1 s, at the core's first try."""
+    return sum(1 for v in values if v is not None and v < 1000)
+
+
 def transition_cell(values):
     """cell(), and how many runs were done within 1 s (the core's retry
     period: those completed at its first try)."""
-    first = sum(1 for v in values if v is not None and v < 1000)
-    return f"{cell(values)}; {first}/{len(values)} < 1 s"
+    return f"{cell(values)}; {first_tries(values)}/{len(values)} < 1 s"
 
 
 def report(rows, kdir, accel, top):
@@ -187,11 +191,6 @@ def plot(rows, release, accel, path):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-
-
-def first_tries(values):
-    """How many of values were done within 1 s, at the core's first try."""
-    return sum(1 for v in values if v is not None and v < 1000)
 
 
 def compare(rows, previous):

@@ -147,11 +147,11 @@ macro_rules! klp_syscall0 {
         extern "C" fn __klp_sys(
             _regs: *const ::kernel::bindings::pt_regs,
         ) -> ::kernel::ffi::c_long {
-            $crate::livepatch::syscall::syscall_return($f())
+            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return($f()))
         }
         #[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
         extern "C" fn __klp_sys() -> ::kernel::ffi::c_long {
-            $crate::livepatch::syscall::syscall_return($f())
+            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return($f()))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =

@@ -18,7 +18,6 @@
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-VM_TIMEOUT=${VM_TIMEOUT:-1800}
 # What CHECK_ALSO runs on another kernel: the sample, the per-task job in
 # its workqueue form, and upstream's basic scenarios.
 SMOKE_TESTS="test-livepatch.sh test-workqueue.sh upstream-test-livepatch.sh"

@@ -17,13 +17,19 @@ KDIR=$1 GUEST=$2
 shift 2
 TESTS=("$@")
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
-NCPU=$(nproc)
-JOBS=${VM_JOBS:-$NCPU}
+JOBS=${VM_JOBS:-$(nproc)}
 [ "$JOBS" -ge 1 ] || JOBS=1
 [ "$JOBS" -le ${#TESTS[@]} ] || JOBS=${#TESTS[@]}
 # VM_DURATIONS names the file for another set of tests (check-upstream's).
 DURATIONS="$RLP_CACHE/${VM_DURATIONS:-durations}"
-[ -f "$DURATIONS" ] || cp "$RLP_TOP/selftests/durations" "$DURATIONS"
+# Seeded with this project's tests' times; another set starts unmeasured.
+if [ ! -f "$DURATIONS" ]; then
+	if [ -z "${VM_DURATIONS:-}" ]; then
+		cp "$RLP_TOP/selftests/durations" "$DURATIONS"
+	else
+		: > "$DURATIONS"
+	fi
+fi
 
 # duration TEST: seconds it took last time (60 if never measured).
 duration() {

@@ -2,10 +2,10 @@
 /*
  * klp_cmdline_readers N PERIOD_MS [PATCHED] - start N processes that each
  * read /proc/cmdline every PERIOD_MS, a syscall into the function the Rust
- * livepatch replaces, until the process group gets SIGTERM. Prints
- * "ready" once all N are forked, and each reader "running: <pid>" after
- * its first read. They start reading together, once all are forked:
- * forking next to busy siblings is slow under emulation.
+ * livepatch replaces, until the process group gets SIGTERM. Each reader
+ * prints "running: <pid>" after its first read. They start reading
+ * together, once all are forked: forking next to busy siblings is slow
+ * under emulation.
  *
  * With PATCHED, the line the livepatch prints, each reader counts the reads
  * that returned /proc/cmdline as it read at the start (the original), the
@@ -43,6 +43,21 @@ static void announce(const char *what)
 		_exit(1);
 }
 
+/* /proc/cmdline into buf, NUL-terminated; its length, or -1. */
+static ssize_t read_cmdline(char *buf, size_t size)
+{
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len >= 0)
+		buf[len] = '\0';
+	return len;
+}
+
 static void reader(int start, long period_ms)
 {
 	struct timespec period = {
@@ -52,25 +67,21 @@ static void reader(int start, long period_ms)
 	long n_original = 0, n_patched = 0, n_other = 0;
 	char buf[4096];
 	ssize_t len;
-	int fd;
 
 	/* Returns at end of file: when the parent closes its end. */
 	if (read(start, buf, 1) < 0)
 		_exit(1);
 	while (!stop) {
-		fd = open("/proc/cmdline", O_RDONLY);
-		if (fd < 0 || (len = read(fd, buf, sizeof(buf) - 1)) < 0)
+		if (read_cmdline(buf, sizeof(buf)) < 0)
 			_exit(1);
-		close(fd);
-		buf[len] = '\0';
-		if (!strcmp(buf, original))
+		if (!strcmp(buf, original)) {
 			n_original++;
-		else if (patched && !strcmp(buf, patched)) {
+		} else if (patched && !strcmp(buf, patched)) {
 			if (!n_patched++)
 				announce("patched");
-		}
-		else
+		} else {
 			n_other++;
+		}
 		if (n_original + n_patched + n_other == 1)
 			announce("running");
 		nanosleep(&period, NULL);
@@ -96,15 +107,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 4) {
-		ssize_t len;
-		int fd = open("/proc/cmdline", O_RDONLY);
-
-		if (fd < 0 || (len = read(fd, original, sizeof(original) - 1)) < 0) {
+		if (read_cmdline(original, sizeof(original)) < 0) {
 			perror("/proc/cmdline");
 			return 1;
 		}
-		close(fd);
-		original[len] = '\0';
 		if (asprintf(&patched, "%s\n", argv[3]) < 0) {
 			perror("asprintf");
 			return 1;
@@ -131,8 +137,6 @@ int main(int argc, char **argv)
 		}
 	}
 	close(start[1]);
-	printf("ready\n");
-	fflush(stdout);
 	while (wait(NULL) > 0)
 		;
 	return 0;

@@ -59,7 +59,8 @@ start_test "$NPROC user processes in a patched syscall switch"
 setsid nice -n 19 "$READERS" "$NPROC" "$PERIOD_MS" "$PATCHED" > "$READERS_OUT" &
 READERS_PID=$!
 trap 'kill -TERM -- -$READERS_PID 2> /dev/null; cleanup' EXIT INT TERM HUP
-loop_until readers_running || die "the $NPROC readers did not start"
+loop_until "[[ \$(grep -c '^running:' $READERS_OUT) -eq $NPROC ]]" ||
+	die "$(grep -c '^running:' "$READERS_OUT") of $NPROC readers have started reading"
 
 PENDING=""
 start=${EPOCHREALTIME/./}

@@ -14,7 +14,7 @@ macro_rules! bench_func {
     ($f:path) => {{
         const __KLP_F: fn(usize) -> usize = $f;
         extern "C" fn __klp_bench_func(x: ::kernel::ffi::c_ulong) -> ::kernel::ffi::c_ulong {
-            __KLP_F(x)
+            $crate::livepatch::keep_frame(__KLP_F(x))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =

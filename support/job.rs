@@ -131,10 +131,10 @@ macro_rules! job_format {
             job: *mut $crate::job::bindings::klp_job,
         ) -> ::kernel::ffi::c_uint {
             // SAFETY: the target calls `klp_job_format()` with its job,
-            // during a pass; `Job` wraps a `klp_job`
-            // transparently, and the reference does not outlive the call.
+            // during a pass; `Job` wraps a `klp_job` transparently, and the
+            // reference does not outlive the call.
             let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            __KLP_F(job)
+            $crate::livepatch::keep_frame(__KLP_F(job))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -159,10 +159,10 @@ macro_rules! job_pass {
             format: ::kernel::ffi::c_uint,
         ) {
             // SAFETY: the target calls `klp_job_pass()` with its job,
-            // during a pass; `Job` wraps a `klp_job`
-            // transparently, and the reference does not outlive the call.
+            // during a pass; `Job` wraps a `klp_job` transparently, and the
+            // reference does not outlive the call.
             let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            __KLP_F(job, format)
+            $crate::livepatch::keep_frame(__KLP_F(job, format))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -184,14 +184,15 @@ macro_rules! job_kthread {
         const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result = $f;
         extern "C" fn __klp_kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
             // SAFETY: the target starts `klp_job_kthread()` with its job as
-            // `data` and stops the thread before freeing the job; `Job` wraps a `klp_job`
-            // transparently, and the reference does not outlive the call.
+            // `data` and stops the thread before freeing the job; `Job` wraps
+            // a `klp_job` transparently, and the reference does not outlive
+            // the call.
             let job = unsafe { &*data.cast::<$crate::job::Job>() };
-            ::kernel::error::from_result(|| {
+            $crate::livepatch::keep_frame(::kernel::error::from_result(|| {
                 let thread =
                     $crate::job::Kthread::current().ok_or(::kernel::error::code::EINVAL)?;
                 __KLP_F(&thread, job).map(|()| 0)
-            })
+            }))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -217,10 +218,11 @@ macro_rules! job_work {
             let job = unsafe {
                 ::kernel::container_of!(work, $crate::job::bindings::klp_job, dwork.work)
             };
-            // SAFETY: the target cancels the work before freeing the job; `Job` wraps a `klp_job`
-            // transparently, and the reference does not outlive the call.
+            // SAFETY: the target cancels the work before freeing the job;
+            // `Job` wraps a `klp_job` transparently, and the reference does
+            // not outlive the call.
             let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            __KLP_F(job)
+            $crate::livepatch::keep_frame(__KLP_F(job))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =

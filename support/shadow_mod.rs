@@ -105,7 +105,9 @@ macro_rules! dummy_alloc {
         // Not generic in lifetimes: `f` gets its references for the call.
         const __KLP_F: fn() -> Option<::kernel::alloc::KBox<$crate::shadow_mod::Dummy>> = $f;
         extern "C" fn __klp_alloc() -> *mut $crate::shadow_mod::Dummy {
-            __KLP_F().map_or(::core::ptr::null_mut(), ::kernel::alloc::KBox::into_raw)
+            $crate::livepatch::keep_frame(
+                __KLP_F().map_or(::core::ptr::null_mut(), ::kernel::alloc::KBox::into_raw),
+            )
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -131,7 +133,7 @@ macro_rules! dummy_free {
             // of a replacement), which it took off its list and no longer
             // uses: the callee owns it, and the C one `kfree()`s it.
             let d = unsafe { ::kernel::alloc::KBox::from_raw(d) };
-            __KLP_F(d)
+            $crate::livepatch::keep_frame(__KLP_F(d))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -160,7 +162,7 @@ macro_rules! dummy_check {
             // list, holding the list's mutex: nothing frees or changes the
             // dummy before the call returns.
             let d = unsafe { &*d };
-            __KLP_F(d, jiffies)
+            $crate::livepatch::keep_frame(__KLP_F(d, jiffies))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =

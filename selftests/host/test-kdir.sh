@@ -8,10 +8,7 @@
 
 # Runs on the host: it needs make and the built tree, not a guest.
 
-function die() {
-	echo "$*" >&2
-	exit 1
-}
+. "$RLP_TOP/scripts/lib.sh"
 
 # fake_kdir(sed_script, with_rust) - a copy of KDIR's configuration edited
 #	by sed_script, with or without its Rust build metadata, in $FAKE

@@ -5,7 +5,8 @@
 # makes from the project's files for the default kernel series: it cannot
 # drift from livepatch/ and the sample.
 
-ksrc=$("$RLP_TOP/scripts/kernel.sh" ksrc 2>/dev/null) ||
+# The default series' source, whichever kernel this run tests.
+ksrc=$(env -u RLP_KVER -u RLP_KSRC -u RLP_KERNEL "$RLP_TOP/scripts/kernel.sh" ksrc 2>/dev/null) ||
 	{ echo "cannot get the default series' kernel source (scripts/kernel.sh ksrc)"; exit 1; }
 new=$(mktemp -d)
 trap 'rm -rf "$new"' EXIT
