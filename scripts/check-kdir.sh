@@ -3,7 +3,8 @@
 #
 # check-kdir.sh KDIR: refuse, in one line, a kernel build tree that a Rust
 # livepatch cannot be built against or loaded into; print the rustc that
-# built it (RUSTC, rustc on PATH or /usr/bin/rustc, whichever matches).
+# built it (RUSTC, the one the project's kernel.sh used, rustc on PATH or
+# /usr/bin/rustc, whichever matches).
 # check-kdir.sh --ksrc KDIR: print its source tree.
 
 fail() { echo "KDIR=$kdir: $*" >&2; exit 1; }
@@ -26,7 +27,7 @@ grep -q '^CONFIG_RUST=y' "$cfg" ||
 	fail "no Rust build metadata (rust/libkernel.rmeta); distribution header packages lack it, use a full build tree"
 
 want=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$cfg")
-for rustc in ${RUSTC:-} rustc /usr/bin/rustc; do
+for rustc in ${RUSTC:-} $(cat "$kdir/.rlp-rustc" 2>/dev/null) rustc /usr/bin/rustc; do
 	if [ "$("$rustc" --version 2>/dev/null)" = "$want" ]; then
 		command -v "$rustc"
 		exit 0

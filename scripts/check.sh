@@ -9,8 +9,9 @@
 # time-out. A skip that selftests/expected-skips does not list is a failure.
 #
 #   TESTS="test-a.sh test-b.sh"   only those selftests (no host tests)
-#   CHECK_ALSO="7.2"              then, on each kernel series listed, the
-#                                 build and the SMOKE_TESTS
+#   CHECK_ALSO="7.2 rust-ftrace"  then, on each kernel series listed, the
+#                                 build and the SMOKE_TESTS; on the kernel
+#                                 variant rust-ftrace, its own smoke tests
 #
 # `check.sh upstream` (`make check-upstream`) runs the kernel's own C
 # livepatch selftests instead, in the same VM set-up.
@@ -21,6 +22,11 @@ set -e -o pipefail
 # What CHECK_ALSO runs on another kernel: the sample, the per-task job in
 # its workqueue form, and upstream's basic scenarios.
 SMOKE_TESTS="test-livepatch.sh test-workqueue.sh upstream-test-livepatch.sh"
+# What CHECK_ALSO runs on the kernel that traces Rust code: the ftrace
+# proof, upstream's ftrace scenario (all its cases), and the Rust target's
+# workqueue and kthread forms.
+RUST_FTRACE_SMOKE_TESTS="test-rust-ftrace.sh upstream-test-ftrace.sh
+	rust-target-test-workqueue.sh rust-target-test-kthread.sh"
 # On the kernel with the series (RLP_KERNEL=upstream): kernel::livepatch's
 # doctests, the tests of the sample (now the kernel's), and upstream's
 # scenarios with the test modules built against kernel::livepatch.
@@ -29,6 +35,11 @@ if [ "${RLP_KERNEL:-}" = upstream ]; then
 		sed -n 's/^\t\(upstream-test-[a-z-]*\.sh\).*/\1/p' "$RLP_TOP/selftests/Makefile" | xargs)}
 	export VM_APPEND="kunit.filter_glob=rust_doctests_kernel.rust_doctest_kernel_livepatch*"
 fi
+# On the kernel that traces Rust code (RLP_KERNEL=rust-ftrace): every
+# selftest, with none of upstream's cases skipped, the ftrace proof, and
+# the per-task tests against the Rust target.
+[ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh
+	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh"
 
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}
@@ -53,7 +64,7 @@ else
 	run_logged selftests-bin make -C "$RLP_TOP/selftests" KDIR="$KDIR" OUTPUT="$bin" all
 	guest="'$RLP_TOP/scripts/selftests-guest.sh' '$KDIR' '$bin'"
 	tests=${TESTS:-$(make -s -C "$RLP_TOP/selftests" KDIR="$KDIR" \
-		--eval='print-tests: ; @echo $(TEST_PROGS)' print-tests)}
+		--eval='print-tests: ; @echo $(TEST_PROGS)' print-tests) ${EXTRA_TESTS:-}}
 fi
 
 say "Selftests in VMs, kernel $(cat "$KDIR/include/config/kernel.release")"
@@ -100,6 +111,10 @@ if [ "$skipped_tests" -gt 0 ]; then
 	echo "Skipped tests, counted as failures (a missing tool or kernel feature):"
 	grep -E '^ok .*# SKIP|^# (SKIP|skip)[: ]' "$log" | sed 's/^/  /'
 fi
+if [ "${RLP_KERNEL:-}" = rust-ftrace ] && [ "$skipped" -gt 0 ]; then
+	echo "RLP_KERNEL=rust-ftrace traces Rust functions: no case may be skipped, counted as failures."
+	failed=$((failed + skipped))
+fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "The VM exited with $rc before the tests finished: counted as a failure."
 	failed=$((failed + 1))
@@ -107,16 +122,21 @@ elif [ $((passed + skipped + failed)) -eq 0 ]; then
 	echo "No test ran: counted as a failure."
 	failed=1
 fi
-echo "${RLP_KVER:+kernel $RLP_KVER: }$passed passed, $failed failed, $skipped skipped"
+echo "${RLP_KVER:+kernel $RLP_KVER: }${RLP_KERNEL:+RLP_KERNEL=$RLP_KERNEL: }$passed passed, $failed failed, $skipped skipped"
 echo "$passed $failed $skipped" >> "$RESULTS"
 
 for also in ${CHECK_ALSO:-}; do
 	echo
-	say "CHECK_ALSO: kernel series $also: the build and $SMOKE_TESTS"
 	runs=$(wc -l < "$RESULTS")
-	RLP_KVER=$also CHECK_ALSO= TESTS=$SMOKE_TESTS "$0" "$@" || true
+	if [ "$also" = rust-ftrace ]; then
+		say "CHECK_ALSO: kernel variant $also: the build and" $RUST_FTRACE_SMOKE_TESTS
+		RLP_KERNEL=$also CHECK_ALSO= TESTS=$RUST_FTRACE_SMOKE_TESTS "$0" "$@" || true
+	else
+		say "CHECK_ALSO: kernel series $also: the build and $SMOKE_TESTS"
+		RLP_KVER=$also CHECK_ALSO= TESTS=$SMOKE_TESTS "$0" "$@" || true
+	fi
 	[ "$(wc -l < "$RESULTS")" -gt "$runs" ] || {
-		echo "kernel $also: the set-up or the build failed: counted as a failure"
+		echo "$also: the set-up or the build failed: counted as a failure"
 		echo "0 1 0" >> "$RESULTS"
 	}
 done

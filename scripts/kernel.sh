@@ -22,7 +22,10 @@
 # scripts/debug-kernel.config (lockdep, KFENCE, kmemleak, ...); upstream
 # applies this project's patch series (upstream/*.patch: kernel::livepatch
 # and its sample) and adds scripts/upstream-kernel.config (the in-tree
-# sample, KUnit and the `kernel` crate's doctests).
+# sample, KUnit and the `kernel` crate's doctests); rust-ftrace applies
+# patches/rust-ftrace/ (Rust code calls __fentry__, so Rust functions can be
+# traced and livepatched) and builds with a rustc >= 1.98 that the project
+# sets up (scripts/rust-ftrace-toolchain.sh).
 
 set -e
 . "$(dirname "$0")/lib.sh"
@@ -33,47 +36,22 @@ case "${RLP_KERNEL:-}" in
 "") ;;
 debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
 upstream) FRAGMENTS+=("$RLP_TOP/scripts/upstream-kernel.config"); VARIANT=-upstream ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream)" ;;
+rust-ftrace) FRAGMENTS+=("$RLP_TOP/scripts/rust-ftrace-kernel.config"); VARIANT=-rust-ftrace ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream, rust-ftrace)" ;;
 esac
-# The suites that may carry a linux-source-<series> package.
-SUITES=(bookworm-backports trixie trixie-backports sid experimental)
-RUST_MAKE_VARS=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
+RUSTC=/usr/bin/rustc
+RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC
 		RUSTDOC=/usr/bin/rustdoc CLIPPY_DRIVER=/usr/bin/clippy-driver
 		RUSTFMT=/usr/bin/rustfmt BINDGEN="$RLP_CACHE/tools/bin/bindgen")
+if [ "${RLP_KERNEL:-}" = rust-ftrace ]; then
+	# No clippy-driver of that rustc: no `make CLIPPY=1` on this variant.
+	bin=$("$RLP_TOP/scripts/rust-ftrace-toolchain.sh")
+	RUSTC=$bin/rustc
+	RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC RUSTDOC=$bin/rustdoc
+			RUSTFMT=/usr/bin/rustfmt BINDGEN="$RLP_CACHE/tools/bin/bindgen")
+fi
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
-APT="$RLP_CACHE/apt"
-APT_OPTS=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	  -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT" -o Dir::State::Status=/dev/null
-	  -o APT::Default-Release= -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false)
-
-# Package lists of SUITES, in a private apt state so that the system's apt
-# configuration and packages are never touched; the mirror is the one the
-# system uses. Refreshed when a day old (RLP_APT_REFRESH=1: now).
-update_lists() {
-	local mirror stamp="$APT/lists/.rlp-updated"
-	if [ -f "$stamp" ] && [ -z "${RLP_APT_REFRESH:-}" ] &&
-	   [ -n "$(find "$stamp" -mmin -1440)" ]; then
-		return
-	fi
-	mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '{print $2}' | head -n 1)
-	[ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: cannot look up linux-source packages; add one, or use RLP_KSRC=<kernel tree>"
-	mkdir -p "$APT/lists/partial" "$APT/archives/partial"
-	: > "$APT/sources.list"
-	for s in "${SUITES[@]}"; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main" >> "$APT/sources.list"
-	done
-	say "Looking up Debian's linux-source packages (${SUITES[*]})"
-	run_logged apt-source-update apt-get "${APT_OPTS[@]}" update
-	touch "$stamp"
-}
-
-# Uploads of linux-source-$1, newest first: "version suite" lines.
-uploads() {
-	apt-cache "${APT_OPTS[@]}" madison "linux-source-$1" 2>/dev/null |
-		awk -F'|' '{ gsub(/ /, "", $2); split($3, s, " "); sub(/\/.*/, "", s[2]); print $2, s[2] }'
-}
+. "$RLP_TOP/scripts/debian-apt.sh"
 
 # The series Debian ships a linux-source package of, newest first.
 shipped_series() {
@@ -84,7 +62,7 @@ shipped_series() {
 # The upload to use: the newest release of the series, else its newest -rc.
 pick_upload() {
 	local all
-	all=$(uploads "$1")
+	all=$(uploads "linux-source-$1")
 	{ grep -v '~rc' <<< "$all"; grep '~rc' <<< "$all"; } | grep . | head -n 1
 }
 
@@ -98,7 +76,7 @@ select_series() {
 		return
 	fi
 	for s in $SUPPORTED_KVERS; do
-		if uploads "$s" | grep -qv '~rc'; then
+		if uploads "linux-source-$s" | grep -qv '~rc'; then
 			KVER=$s
 			return
 		fi
@@ -151,23 +129,25 @@ user_source() {
 		die "RLP_KSRC=$RLP_KSRC: kernel $KVER is older than the series this project supports ($SUPPORTED_KVERS)"
 }
 
-# RLP_KERNEL=upstream: a copy of $KSRC with the series applied; the files
-# the series leaves alone are hard links to $KSRC's, so that a new series
-# rebuilds the kernel incrementally (STAMP names the series).
+# apply_series NAME FIX PATCH...: a copy of $KSRC, linux-NAME, with the
+# patches applied; the files they leave alone are hard links to $KSRC's,
+# so that a new series rebuilds the kernel incrementally (STAMP names the
+# series).
 apply_series() {
-	local hash dst f p
-	hash=$(cat "$RLP_TOP"/upstream/*.patch | sha256sum | cut -c1-12)
-	dst="$(dirname "$KSRC")/linux-upstream"
+	local name=$1 fix=$2 hash dst f p
+	shift 2
+	hash=$(cat "$@" | sha256sum | cut -c1-12)
+	dst="$(dirname "$KSRC")/linux-$name"
 	if [ "$(cat "$dst/.rlp-series" 2>/dev/null)" != "$hash" ]; then
-		say "Applying the project's patch series (upstream/) to a copy of the kernel source"
+		say "Applying the patches of RLP_KERNEL=$name to a copy of the kernel source"
 		rm -rf "$dst"
 		cp -al "$KSRC" "$dst"
-		for f in $(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$RLP_TOP"/upstream/*.patch | sort -u); do
+		for f in $(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$@" | sort -u); do
 			[ -e "$dst/$f" ] && cp --remove-destination "$KSRC/$f" "$dst/$f"
 		done
-		for p in "$RLP_TOP"/upstream/00[0-9][1-9]-*.patch; do
+		for p in "$@"; do
 			(cd "$dst" && git apply "$p") ||
-				die "upstream/${p##*/} does not apply to kernel $KVER: regenerate the series (make upstream-series)"
+				die "${p#"$RLP_TOP"/} does not apply to kernel $KVER: $fix"
 		done
 		echo "$hash" > "$dst/.rlp-series"
 	fi
@@ -179,7 +159,7 @@ cache_key() {
 	{
 		echo "$DEB_VERSION"
 		cat "${FRAGMENTS[@]}"
-		/usr/bin/rustc --version
+		"$RUSTC" --version
 		"$RLP_CACHE/tools/bin/bindgen" --version
 		gcc --version | head -n 1
 	} | sha256sum | cut -c1-12
@@ -219,7 +199,7 @@ check_config() {
 	if [[ " ${lost[*]} " == *" CONFIG_RUST=y "* ]]; then
 		why=$(make -s -C "$KSRC" O="$KDIR" "${RUST_MAKE_VARS[@]}" rustavailable 2>&1 |
 			grep -m1 -iE 'error|not|too' | sed 's/^\*\*\* *//')
-		die "kernel $KVER cannot build Rust with this toolchain ($(/usr/bin/rustc --version | cut -d' ' -f1-2)): ${why:-see $RLP_LOGS/kernel-config.log}"
+		die "kernel $KVER cannot build Rust with this toolchain ($("$RUSTC" --version | cut -d' ' -f1-2)): ${why:-see $RLP_LOGS/kernel-config.log}"
 	fi
 	die "kernel $KVER lacks what the test kernel needs: ${lost[*]} (unknown to this kernel, or their dependencies are; see $RLP_LOGS/kernel-config.log)"
 }
@@ -243,9 +223,17 @@ build)
 		resolve_series
 		unpack_source
 	fi
-	[ "${RLP_KERNEL:-}" != upstream ] || apply_series
+	case "${RLP_KERNEL:-}" in
+	upstream)
+		apply_series upstream "regenerate the series (make upstream-series)" \
+			"$RLP_TOP"/upstream/00[0-9][1-9]-*.patch ;;
+	rust-ftrace)
+		apply_series rust-ftrace "port the patch to it, or use RLP_KVER=${SUPPORTED_KVERS%% *}" \
+			"$RLP_TOP"/patches/rust-ftrace/*.patch ;;
+	esac
 	build_kernel
 	echo "$KSRC" > "$KDIR/.rlp-ksrc"
+	echo "$RUSTC" > "$KDIR/.rlp-rustc"
 	ln -sfn "$KDIR" "$RLP_CACHE/kernel/$(link_name "$KVER")"
 	[ -n "${RLP_KVER:-}${RLP_KSRC:-}" ] || ln -sfn "$KDIR" "$RLP_CACHE/kernel/latest$VARIANT"
 	echo "$KDIR"

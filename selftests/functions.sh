@@ -95,7 +95,8 @@ function cleanup() {
 }
 
 KLP_STATUS="$RLP_TOP/scripts/klp-status.sh"
-MOD_TARGET=klp_job_target
+# The C target, or the Rust one (rust-target.sh).
+MOD_TARGET=${KLP_JOB_TARGET:-klp_job_target}
 JOB_STATUS="$SYSFS_DEBUG_DIR/$MOD_TARGET/status"
 
 # job_status(field) - a field of klp_job_target's status (mode, original,

@@ -57,6 +57,29 @@ pub const PATCHED: u32 = bindings::KLP_JOB_PATCHED;
 pub struct Job(Opaque<bindings::klp_job>);
 
 impl Job {
+    /// A job, for a target's `static`, that accounts its passes with `record`
+    /// and queues its next one with `requeue` (C: `klp_job.record`,
+    /// `klp_job.requeue`); the target sets the period and `dwork` before it
+    /// starts the job (see `job_target.rs`).
+    pub const fn new(
+        record: extern "C" fn(*mut bindings::klp_job, ffi::c_uint, ffi::c_uint),
+        requeue: extern "C" fn(*mut bindings::klp_job),
+    ) -> Self {
+        Self(Opaque::new(bindings::klp_job {
+            period_ms: 0,
+            record: Some(record),
+            requeue: Some(requeue),
+            // SAFETY: all-zero is a valid `delayed_work` for C, unused until
+            // the target initialises it.
+            dwork: unsafe { core::mem::zeroed() },
+        }))
+    }
+
+    /// The C structure.
+    pub fn as_raw(&self) -> *mut bindings::klp_job {
+        self.0.get()
+    }
+
     /// The period of the job, in milliseconds.
     pub fn period_ms(&self) -> u32 {
         // SAFETY: the job is valid (type invariant); the target writes

@@ -5,7 +5,7 @@
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
 //!
 //! `module!` parameters are integers, read-only and absent from sysfs.
-//! Upstream's livepatch tests need two more kinds:
+//! The tests need three more kinds:
 //!
 //! - [`module_param_int!`], C's `module_param(name, int, perm)`: an `int`
 //!   with a sysfs mode; the callback tests change `pre_patch_ret` of a loaded
@@ -25,10 +25,15 @@
 //! for pid in PIDS.values() { ... }
 //! ```
 //!
-//! The kernel's own C parsers (`param_ops_int`, `param_array_ops`) store
-//! the values. They write an array while the module loads, before its
-//! `init` runs, from the same task; its permissions are 0, as for
-//! `module!`'s parameters, so nothing else writes it. They write an `int`
+//! - [`module_param_string!`], C's `module_param_string(name, buf, N, 0)`:
+//!   a string given when the module is loaded, `insmod foo.ko mode=kthread`,
+//!   stored in a [`StrParam`]; the Rust test target takes its `mode` so.
+//!
+//! The kernel's own C parsers (`param_ops_int`, `param_array_ops`,
+//! `param_ops_string`) store the values. They write an array or a string
+//! while the module loads, before its `init` runs, from the same task; its
+//! permissions are 0, as for `module!`'s parameters, so nothing else writes
+//! it. They write an `int`
 //! also when its sysfs file is written, under the module's parameter lock,
 //! with a plain store: Rust reads it once per use ([`IntParam::get`]), as C
 //! code reads such parameters.
@@ -37,6 +42,7 @@
 // and uses part of it.
 #![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
+use core::cell::UnsafeCell;
 use kernel::{
     bindings,
     ffi,
@@ -114,6 +120,57 @@ impl<const N: usize> Default for IntArray<N> {
     }
 }
 
+/// A string of fewer than `N` bytes, set by a parameter declared with
+/// [`module_param_string!`].
+pub struct StrParam<const N: usize>(UnsafeCell<[u8; N]>);
+
+// SAFETY: C writes the buffer only while the module is being loaded, before
+// its `init` runs, from the loading task (the parameter has no sysfs file);
+// Rust code of the module, which runs after that, only reads it.
+unsafe impl<const N: usize> Sync for StrParam<N> {}
+
+impl<const N: usize> StrParam<N> {
+    /// The parameter's value until it is set, for a `static`.
+    pub const fn new(default: &str) -> Self {
+        let bytes = default.as_bytes();
+        assert!(bytes.len() < N, "the default and its NUL must fit");
+        assert!(N <= u32::MAX as usize, "C has the size as an unsigned int");
+        let mut buf = [0; N];
+        let mut i = 0;
+        while i < bytes.len() {
+            buf[i] = bytes[i];
+            i += 1;
+        }
+        Self(UnsafeCell::new(buf))
+    }
+
+    /// The value, without its NUL.
+    pub fn get(&self) -> &[u8] {
+        // SAFETY: nothing writes the buffer any more (see `Sync`).
+        let buf = unsafe { &*self.0.get() };
+        // `new` and C (`param_set_copystring()`) leave a NUL within `N`.
+        buf.split(|&b| b == 0).next().unwrap_or(&[])
+    }
+
+    /// The C description of the buffer (C: `struct kparam_string`).
+    #[doc(hidden)]
+    pub const fn kparam_string(&'static self) -> KparamString {
+        KparamString(bindings::kparam_string {
+            maxlen: N as u32,
+            string: self.0.get().cast(),
+        })
+    }
+}
+
+/// A `struct kparam_string`, in a `static` made by [`module_param_string!`].
+#[doc(hidden)]
+#[repr(transparent)]
+pub struct KparamString(bindings::kparam_string);
+
+// SAFETY: Rust never accesses it; the C parameter code reads it, and writes
+// the `StrParam` it points to, only while the module is being loaded.
+unsafe impl Sync for KparamString {}
+
 /// A `struct kparam_array`, in a `static` made by [`module_param_array!`].
 #[doc(hidden)]
 #[repr(transparent)]
@@ -166,6 +223,27 @@ pub const fn array_param(
         level: -1,
         flags: 0,
         __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
+    })
+}
+
+/// Parameter `name` of the module `module` that sets `string`, for the
+/// `__param` section.
+///
+/// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+#[doc(hidden)]
+pub const fn string_param(
+    name: &'static CStr,
+    module: *mut bindings::module,
+    string: &'static KparamString,
+) -> KernelParam {
+    KernelParam::new(bindings::kernel_param {
+        name: kernel::str::as_char_ptr_in_const_context(name),
+        mod_: module,
+        ops: &raw const bindings::param_ops_string,
+        perm: 0,
+        level: -1,
+        flags: 0,
+        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { str_: &string.0 },
     })
 }
 
@@ -260,3 +338,29 @@ macro_rules! module_param_array {
     };
 }
 pub(crate) use module_param_array;
+
+/// Declares the module parameter `name` that sets `string`, a
+/// [`StrParam`] static (C: `module_param_string(name, string, N, 0)` and
+/// `MODULE_PARM_DESC`): a value of `N` bytes or more fails the load.
+macro_rules! module_param_string {
+    (
+        name: $name:ident,
+        string: $string:path,
+        description: $desc:literal $(,)?
+    ) => {
+        const _: () = {
+            static STRING: $crate::param::KparamString = $string.kparam_string();
+
+            #[link_section = "__param"]
+            #[used(compiler)]
+            static PARAM: ::kernel::module_param::KernelParam = $crate::param::string_param(
+                ::kernel::c_str!(stringify!($name)),
+                &raw mut ::kernel::bindings::__this_module,
+                &STRING,
+            );
+
+            $crate::param::modinfo_parm!($name, "string", $desc);
+        };
+    };
+}
+pub(crate) use module_param_string;

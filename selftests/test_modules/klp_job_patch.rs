@@ -9,7 +9,9 @@
 //! version [`PATCHED`], instead of the module's own. How soon each task
 //! switches to it depends on how the job is driven (`mode=` of the target):
 //! a kthread whose main function never returns, a freezable kthread, or
-//! one work item per pass. See `klp_job_target.c` and the README.
+//! one work item per pass. See `klp_job_target.c` and the README. Where the
+//! kernel can livepatch Rust functions, it also replaces the same job's
+//! functions in the Rust target `klp_job_target_rs`.
 //!
 //! ```text
 //! $ insmod klp_job_target.ko mode=workqueue
@@ -134,9 +136,54 @@ static JOB_FUNCS: [Func; 4] = [
     },
 ];
 
+// The Rust target, where the kernel can livepatch Rust functions.
+#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+static JOB_RS_FUNCS: [Func; 4] = [
+    // SAFETY: each is defined in klp_job_target_rs.rs with the name and the
+    // C prototype that klp_job.h declares, which its `job_*!` adapter makes.
+    unsafe {
+        Func::module(
+            c"klp_job_target_rs",
+            c"klp_job_format",
+            job_format!(livepatch_job_format),
+        )
+    },
+    // SAFETY: as above.
+    unsafe {
+        Func::module(
+            c"klp_job_target_rs",
+            c"klp_job_pass",
+            job_pass!(livepatch_job_pass),
+        )
+    },
+    // SAFETY: as above.
+    unsafe {
+        Func::module(
+            c"klp_job_target_rs",
+            c"klp_job_kthread",
+            job_kthread!(livepatch_job_kthread),
+        )
+    },
+    // SAFETY: as above.
+    unsafe {
+        Func::module(
+            c"klp_job_target_rs",
+            c"klp_job_work",
+            job_work!(livepatch_job_work),
+        )
+    },
+];
+
+#[cfg(not(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY))]
 static OBJECTS: [Object; 2] = [
     Object::vmlinux(&VMLINUX_FUNCS),
     Object::module(c"klp_job_target", &JOB_FUNCS),
+];
+#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+static OBJECTS: [Object; 3] = [
+    Object::vmlinux(&VMLINUX_FUNCS),
+    Object::module(c"klp_job_target", &JOB_FUNCS),
+    Object::module(c"klp_job_target_rs", &JOB_RS_FUNCS),
 ];
 
 struct KlpJobPatch;

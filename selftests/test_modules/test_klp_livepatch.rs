@@ -32,6 +32,12 @@ livepatch::module_livepatch! {
     license: "GPL",
 }
 
+// Not mangled, and a function of its own: upstream's test-ftrace.sh traces
+// the replacement by the name its C one has, where ftrace can trace Rust
+// code (RLP_KERNEL=rust-ftrace). Only Rust calls it, through `seq_show!`.
+#[no_mangle]
+#[expect(clippy::no_mangle_with_rust_abi)]
+#[inline(never)]
 fn livepatch_cmdline_proc_show(m: &SeqFile) -> Result {
     seq_print!(m, "test_klp_livepatch: this has been live patched\n");
     Ok(())

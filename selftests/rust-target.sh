@@ -1,0 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rust-target-test-<x>.sh (symlinks to this script): the per-task test
+# test-<x>.sh against the Rust test target klp_job_target_rs, where the
+# kernel can livepatch Rust functions (RLP_KERNEL=rust-ftrace): the same
+# job, the same livepatch, the same transcripts.
+
+export KLP_JOB_TARGET=klp_job_target_rs
+exec "$(dirname "$0")/${0##*/rust-target-}"
