@@ -39,7 +39,8 @@ fi
 # selftest, with none of upstream's cases skipped, the ftrace proof, and
 # the per-task tests against the Rust target.
 [ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh
-	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh"
+	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh
+	rust-target-test-force.sh"
 
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}

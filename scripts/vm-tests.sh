@@ -6,9 +6,9 @@
 # (a guest command, see selftests-guest.sh) on its own host CPU. Tests are
 # split by their durations measured in earlier runs ($RLP_CACHE/durations,
 # else selftests/durations); test-force.sh, which leaves a module loaded,
-# runs last in its VM. Prints one KTAP stream in the order of TESTS and,
-# for a VM that failed or whose tests failed, its guest console log; exits
-# non-zero if a VM failed.
+# runs last in its VM (its Rust-target twin last in another). Prints one
+# KTAP stream in the order of TESTS and, for a VM that failed or whose
+# tests failed, its guest console log; exits non-zero if a VM failed.
 
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
@@ -39,10 +39,22 @@ duration() {
 # The host CPUs this process may run on (a cpuset need not start at 0).
 mapfile -t CPUS < <(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)), sep="\n")')
 
-# Longest first, each to the VM with the least work so far.
+# A force test (test-force.sh, and its Rust-target twin) leaves its
+# livepatch loaded for good: each runs last in a VM of its own.
+is_final() { [[ "$1" == *test-force.sh ]]; }
+finals=()
+for t in "${TESTS[@]}"; do is_final "$t" && finals+=("$t"); done
+[ "$JOBS" -ge ${#finals[@]} ] || JOBS=${#finals[@]}
+
+# The force tests first, one per VM; then the others longest first, each to
+# the VM with the least work so far.
 declare -a load bins
 for ((i = 0; i < JOBS; i++)); do load[i]=0; bins[i]=""; done
-for t in $(for t in "${TESTS[@]}"; do echo "$(duration "$t") $t"; done | sort -rn | awk '{print $2}'); do
+for ((i = 0; i < ${#finals[@]}; i++)); do
+	load[i]=$(duration "${finals[i]}")
+	bins[i]=" ${finals[i]}"
+done
+for t in $(for t in "${TESTS[@]}"; do is_final "$t" || echo "$(duration "$t") $t"; done | sort -rn | awk '{print $2}'); do
 	min=0
 	for ((i = 1; i < JOBS; i++)); do
 		[ "${load[i]}" -lt "${load[min]}" ] && min=$i
@@ -50,13 +62,14 @@ for t in $(for t in "${TESTS[@]}"; do echo "$(duration "$t") $t"; done | sort -r
 	load[min]=$((load[min] + $(duration "$t")))
 	bins[min]+=" $t"
 done
-# Each VM runs its tests in the order of TESTS, test-force.sh last.
+# Each VM runs its tests in the order of TESTS, its force test last.
 for ((i = 0; i < JOBS; i++)); do
-	ordered=""
+	ordered="" final=""
 	for t in "${TESTS[@]}"; do
-		[[ " ${bins[i]} " == *" $t "* && "$t" != test-force.sh ]] && ordered+=" $t"
+		[[ " ${bins[i]} " == *" $t "* ]] || continue
+		if is_final "$t"; then final=" $t"; else ordered+=" $t"; fi
 	done
-	[[ " ${bins[i]} " == *" test-force.sh "* ]] && ordered+=" test-force.sh"
+	ordered+=$final
 	bins[i]=${ordered# }
 done
 

@@ -1,0 +1,1 @@
+rust-target.sh
