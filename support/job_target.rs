@@ -27,6 +27,7 @@ use kernel::{
             Relaxed,
             Release, //
         },
+        rcu, //
     },
     task::Task, //
 };
@@ -176,13 +177,16 @@ impl TargetJob {
 
     /// Queues the next pass, in `period_ms`, if the job runs as work items.
     pub fn queue(&self) {
+        // `Runner::drop` waits for this section before it cancels the work.
+        let _rcu = rcu::read_lock();
         if self.state.load(Acquire) != WORK {
             return;
         }
         let job = self.job.as_raw();
-        // SAFETY: `dwork` is initialised (`WORK`, type invariant), and the
-        // job lives as long as the module; a `Runner` cancels the work before
-        // the module goes.
+        // SAFETY: `dwork` is initialised (`WORK`, type invariant) and stays
+        // so. A `Runner` sets `STOPPED`, then waits for the RCU readers that
+        // may have seen `WORK` before it cancels the work, so what is queued
+        // here is cancelled before the module goes.
         unsafe {
             kernel::bindings::queue_delayed_work_on(
                 kernel::bindings::wq_misc_consts_WORK_CPU_UNBOUND as ffi::c_int,
@@ -214,8 +218,10 @@ impl Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
-        // INVARIANT: `dwork` stays initialised; `queue` no longer uses it.
+        // INVARIANT: `dwork` stays initialised; `queue` no longer uses it,
+        // once the callers that saw `WORK` are done.
         self.job.state.store(STOPPED, Relaxed);
+        rcu::synchronize_rcu();
         match &self.thread {
             // SAFETY: the kthread was created by `start` and not stopped
             // yet; `thread` holds a reference to its task.
