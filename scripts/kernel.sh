@@ -43,13 +43,16 @@ RUSTC=/usr/bin/rustc
 RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC
 		RUSTDOC=/usr/bin/rustdoc CLIPPY_DRIVER=/usr/bin/clippy-driver
 		RUSTFMT=/usr/bin/rustfmt BINDGEN="$RLP_CACHE/tools/bin/bindgen")
-if [ "${RLP_KERNEL:-}" = rust-ftrace ]; then
-	# No clippy-driver of that rustc: no `make CLIPPY=1` on this variant.
+
+# RLP_KERNEL=rust-ftrace: the rustc >= 1.98 the project sets up. It has no
+# clippy-driver: no `make CLIPPY=1` on this variant.
+use_rust_ftrace_toolchain() {
+	local bin
 	bin=$("$RLP_TOP/scripts/rust-ftrace-toolchain.sh")
 	RUSTC=$bin/rustc
 	RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC RUSTDOC=$bin/rustdoc
 			RUSTFMT=/usr/bin/rustfmt BINDGEN="$RLP_CACHE/tools/bin/bindgen")
-fi
+}
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
 . "$RLP_TOP/scripts/debian-apt.sh"
 
@@ -228,6 +231,7 @@ build)
 		apply_series upstream "regenerate the series (make upstream-series)" \
 			"$RLP_TOP"/upstream/00[0-9][1-9]-*.patch ;;
 	rust-ftrace)
+		use_rust_ftrace_toolchain
 		apply_series rust-ftrace "port the patch to it, or use RLP_KVER=${SUPPORTED_KVERS%% *}" \
 			"$RLP_TOP"/patches/rust-ftrace/*.patch ;;
 	esac
