@@ -10,24 +10,39 @@
 # 12 lacks (from trixie), are unpacked into the cache, keyed by the rustc
 # upload, and the tools are started through the unpacked dynamic loader.
 # Nothing is installed into the system, and its apt configuration is not
-# touched: the packages come through kernel.sh's private apt state.
+# touched: the packages come through the private apt state of
+# debian-apt.sh.
 
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 MIN_RUSTC=1.98
+# The upload the variant was tested with, used as long as it is cached or
+# Debian has it; RLP_RUST_FTRACE_RUSTC=<upload> picks another.
+TESTED=1.98.1+dfsg1-1~exp1
 # Libraries of the newer rustc that Debian 12 has too old or not at all;
 # the others (libffi8, libedit2, libxml2, zlib) come with libclang-19-dev.
 LIBS_TRIXIE=(libc6 libstdc++6 libgcc-s1 libz3-4 libzstd1)
 
+version=${RLP_RUST_FTRACE_RUSTC:-$TESTED}
+if [ -f "$RLP_CACHE/toolchains/rustc-$version/.rlp-complete" ]; then
+	echo "$RLP_CACHE/toolchains/rustc-$version/bin"
+	exit 0
+fi
+
 . "$RLP_TOP/scripts/debian-apt.sh"
 update_lists
-
-# The newest upload of rustc at MIN_RUSTC or newer, in any suite.
-read -r version suite < <(uploads rustc |
-	awk -v min="$MIN_RUSTC" '{ split($1, v, /[.+~-]/); split(min, m, ".");
-		if (v[1] > m[1] || (v[1] == m[1] && v[2] >= m[2])) print }' | head -n 1) ||
-	die "Debian ships no rustc >= $MIN_RUSTC ($(uploads rustc | head -n 1 | cut -d' ' -f1) is the newest): RLP_KERNEL=rust-ftrace needs -Zinstrument-mcount=fentry"
+suite=$(uploads rustc | awk -v v="$version" '$1 == v { print $2; exit }')
+if [ -z "$suite" ]; then
+	[ -z "${RLP_RUST_FTRACE_RUSTC:-}" ] ||
+		die "RLP_RUST_FTRACE_RUSTC=$version: Debian has no such rustc upload; it has: $(uploads rustc | cut -d' ' -f1 | xargs)"
+	# The newest upload of rustc at MIN_RUSTC or newer, in any suite.
+	read -r version suite < <(uploads rustc |
+		awk -v min="$MIN_RUSTC" '{ split($1, v, /[.+~-]/); split(min, m, ".");
+			if (v[1] > m[1] || (v[1] == m[1] && v[2] >= m[2])) print }' | head -n 1) ||
+		die "Debian ships no rustc >= $MIN_RUSTC ($(uploads rustc | head -n 1 | cut -d' ' -f1) is the newest): RLP_KERNEL=rust-ftrace needs -Zinstrument-mcount=fentry"
+	info "rustc $TESTED, which RLP_KERNEL=rust-ftrace was tested with, is gone from Debian: trying $version"
+fi
 series=$(echo "$version" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
 dir="$RLP_CACHE/toolchains/rustc-$version"
 if [ ! -f "$dir/.rlp-complete" ]; then
@@ -35,7 +50,7 @@ if [ ! -f "$dir/.rlp-complete" ]; then
 	llvm=$(apt-cache "${APT_OPTS[@]}" show "libstd-rust-$series=$version" |
 		sed -n 's/^Depends:.*\(libllvm[0-9]*\).*/\1/p' | head -n 1)
 	[ -n "$llvm" ] || die "libstd-rust-$series $version: no libllvm among its dependencies; see 'apt-cache show' of it"
-	say "Setting up rustc $version ($suite) for RLP_KERNEL=rust-ftrace in ${dir/#$HOME/\~} (about 200 MB of .debs)"
+	say "Setting up rustc $version ($suite) for RLP_KERNEL=rust-ftrace in ${dir/#$HOME/\~} (about 150 MB of .debs)"
 	rm -rf "$dir" && mkdir -p "$dir/debs"
 	pkgs=("rustc=$version" "libstd-rust-$series=$version" "libstd-rust-dev=$version"
 	      "rust-src=$version" "$llvm/trixie")

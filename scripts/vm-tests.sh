@@ -44,7 +44,10 @@ mapfile -t CPUS < <(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)
 is_final() { [[ "$1" == *test-force.sh ]]; }
 finals=()
 for t in "${TESTS[@]}"; do is_final "$t" && finals+=("$t"); done
-[ "$JOBS" -ge ${#finals[@]} ] || JOBS=${#finals[@]}
+if [ "$JOBS" -lt ${#finals[@]} ]; then
+	info "${#finals[@]} force tests, one VM each: $JOBS VM(s) raised to ${#finals[@]}"
+	JOBS=${#finals[@]}
+fi
 
 # The force tests first, one per VM; then the others longest first, each to
 # the VM with the least work so far.

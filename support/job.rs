@@ -65,6 +65,8 @@ impl Job {
         record: extern "C" fn(*mut bindings::klp_job, ffi::c_uint, ffi::c_uint),
         requeue: extern "C" fn(*mut bindings::klp_job),
     ) -> Self {
+        // INVARIANT: not started: the target writes `period_ms` and
+        // initialises `dwork` before it starts the job.
         Self(Opaque::new(bindings::klp_job {
             period_ms: 0,
             record: Some(record),

@@ -39,20 +39,22 @@ use kernel::{
 /// # Invariants
 ///
 /// `state` is `IDLE` until [`TargetJob::start`] claims the job
-/// (`STARTING`), then `KTHREAD` or `WORK` once it has written `period_ms`
-/// (with a release store), in the latter form also initialised `dwork`,
-/// and `STOPPED` once the job is being stopped. `period_ms` is not written
-/// after `STARTING`.
+/// (`STARTING`, once ever), then `KTHREAD` or `WORK` once it has written
+/// `period_ms` (with a release store), in the latter form also initialised
+/// `dwork`, and `STOPPED` (release) once the job is being stopped, or
+/// `FAILED` if it could not start. `period_ms` is written only between
+/// `STARTING` and the next state.
 pub struct TargetJob {
     job: Job,
     state: Atomic<i32>,
 }
 
-// SAFETY: the job's fields are written only by `start`, once (`STARTING`),
-// before the release store that lets `job()` hand the job out; Rust code
-// then reads them only (`Job`), and the functions they point to account
-// with atomics and queue with the workqueue API, which may be called from
-// any thread.
+// SAFETY: `start` writes `period_ms` and `dwork` in the one call that
+// claimed the job (`STARTING`), before the release store that lets `job()`
+// hand the job out; after that, only the workqueue API writes `dwork`,
+// under its own synchronisation. Rust code reads the job's fields only
+// (`Job`), and the functions they point to account with atomics and queue
+// with the workqueue API, which may be called from any thread.
 unsafe impl Sync for TargetJob {}
 
 const IDLE: i32 = 0;
@@ -60,6 +62,7 @@ const STARTING: i32 = 1;
 const KTHREAD: i32 = 2;
 const WORK: i32 = 3;
 const STOPPED: i32 = 4;
+const FAILED: i32 = 5;
 
 /// How a [`TargetJob`] runs.
 pub enum Form {
@@ -95,18 +98,19 @@ impl TargetJob {
 
     /// The job, as the livepatch's adapters see it, once it was started.
     pub fn job(&'static self) -> Option<&'static Job> {
-        (self.state.load(Acquire) >= KTHREAD).then_some(&self.job)
+        matches!(self.state.load(Acquire), KTHREAD | WORK | STOPPED).then_some(&self.job)
     }
 
     /// Runs the job every `period_ms` in `form`, until the [`Runner`] is
-    /// dropped. A job starts once: then `EBUSY`.
+    /// dropped. A job is started once: then, or after a failed start,
+    /// `EBUSY`.
     pub fn start(&'static self, period_ms: u32, form: Form) -> Result<Runner> {
         if self.state.cmpxchg(IDLE, STARTING, Relaxed).is_err() {
             return Err(EBUSY);
         }
         let job = self.job.as_raw();
-        // SAFETY: `STARTING`, set here once: nothing else writes the job,
-        // and nothing reads it before the job runs.
+        // SAFETY: `STARTING`, set here once ever: nothing else writes the
+        // job, and `job()` hands it out only after the release store below.
         unsafe { (*job).period_ms = period_ms };
         match form {
             Form::Kthread { main, name } => {
@@ -126,8 +130,8 @@ impl TargetJob {
                 let task = match kernel::error::from_err_ptr(task) {
                     Ok(task) => task,
                     Err(e) => {
-                        // INVARIANT: nothing was started.
-                        self.state.store(IDLE, Relaxed);
+                        // INVARIANT: nothing was started, and nothing will be.
+                        self.state.store(FAILED, Relaxed);
                         return Err(e);
                     }
                 };
@@ -201,8 +205,16 @@ impl TargetJob {
 
 /// A started [`TargetJob`]: dropping it stops the job.
 ///
-/// The module keeps it until its exit, as it keeps a `kernel::workqueue`
-/// item's owner: the job runs the module's code.
+/// The module keeps it until its exit and drops it there: the job runs the
+/// module's code, and a `Runner` that is leaked (`mem::forget`) leaves it
+/// running after the module is gone, as a `kernel::workqueue` item still
+/// queued at the module's exit would.
+///
+/// # Invariants
+///
+/// `thread` is the kthread `start` created, with a reference to its task,
+/// if the job runs in one (`KTHREAD`); `None` if it runs as work items
+/// (`WORK`: `dwork` is initialised).
 #[must_use]
 pub struct Runner {
     job: &'static TargetJob,
@@ -218,18 +230,19 @@ impl Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
-        // INVARIANT: `dwork` stays initialised; `queue` no longer uses it,
-        // once the callers that saw `WORK` are done.
-        self.job.state.store(STOPPED, Relaxed);
+        // INVARIANT: `queue` no longer uses `dwork` once the callers that
+        // saw `WORK` are done; `job()` still hands the job out.
+        self.job.state.store(STOPPED, Release);
         rcu::synchronize_rcu();
         match &self.thread {
             // SAFETY: the kthread was created by `start` and not stopped
-            // yet; `thread` holds a reference to its task.
+            // yet; `thread` holds a reference to its task (type invariant).
             Some(thread) => unsafe {
                 kernel::bindings::kthread_stop(thread.as_ptr());
             },
-            // SAFETY: `dwork` is initialised (`WORK`); the work requeues
-            // itself, which `cancel_delayed_work_sync()` allows for.
+            // SAFETY: without a thread the job ran as work items, so `dwork`
+            // is initialised (type invariant); the work requeues itself,
+            // which `cancel_delayed_work_sync()` allows for.
             None => unsafe {
                 kernel::bindings::cancel_delayed_work_sync(&raw mut (*self.job.job.as_raw()).dwork);
             },

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Livepatch test target, in Rust: `klp_job_target.c`'s periodic job, in
-//! the same three forms, with the same parameters, messages and status file.
+//! the same three forms, with the same messages and status file, and the
+//! same parameters, which here are not in sysfs.
 //!
 //! Built where Rust functions can be livepatched (the kernel calls
 //! `__fentry__` from Rust code: RLP_KERNEL=rust-ftrace). Its job's
