@@ -180,9 +180,29 @@ pub struct KparamArray(bindings::kparam_array);
 // the `IntArray` it points to, only while the module is being loaded.
 unsafe impl Sync for KparamArray {}
 
+/// Parameter `name` of the module `module`, parsed by `ops` into `arg`, with
+/// sysfs mode `perm`, for the `__param` section, where the module loader
+/// looks for parameters.
+const fn kernel_param(
+    name: &'static CStr,
+    module: *mut bindings::module,
+    ops: *const bindings::kernel_param_ops,
+    perm: u16,
+    arg: bindings::kernel_param__bindgen_ty_1,
+) -> KernelParam {
+    KernelParam::new(bindings::kernel_param {
+        name: kernel::str::as_char_ptr_in_const_context(name),
+        mod_: module,
+        ops,
+        perm,
+        level: -1,
+        flags: 0,
+        __bindgen_anon_1: arg,
+    })
+}
+
 /// Parameter `name` of the module `module` that sets `value`, with sysfs
-/// mode `perm`, for the `__param` section, where the module loader looks
-/// for parameters.
+/// mode `perm`.
 #[doc(hidden)]
 pub const fn int_param(
     name: &'static CStr,
@@ -190,61 +210,36 @@ pub const fn int_param(
     value: &'static IntParam,
     perm: u16,
 ) -> KernelParam {
-    KernelParam::new(bindings::kernel_param {
-        name: kernel::str::as_char_ptr_in_const_context(name),
-        mod_: module,
-        ops: &raw const bindings::param_ops_int,
-        perm,
-        level: -1,
-        flags: 0,
-        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 {
-            // `Atomic<i32>` has the layout of `int` and allows writes
-            // through this pointer (it is an `UnsafeCell`).
-            arg: value.0.as_ptr().cast(),
-        },
-    })
+    // `Atomic<i32>` has the layout of `int` and allows writes through this
+    // pointer (it is an `UnsafeCell`).
+    let arg = bindings::kernel_param__bindgen_ty_1 {
+        arg: value.0.as_ptr().cast(),
+    };
+    kernel_param(name, module, &raw const bindings::param_ops_int, perm, arg)
 }
 
-/// Parameter `name` of the module `module` that sets `array`, for the
-/// `__param` section.
-///
-/// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+/// Parameter `name` of the module `module` that sets `array`; not in sysfs
+/// (C: `perm` 0), parsed when the module is loaded.
 #[doc(hidden)]
 pub const fn array_param(
     name: &'static CStr,
     module: *mut bindings::module,
     array: &'static KparamArray,
 ) -> KernelParam {
-    KernelParam::new(bindings::kernel_param {
-        name: kernel::str::as_char_ptr_in_const_context(name),
-        mod_: module,
-        ops: &raw const bindings::param_array_ops,
-        perm: 0,
-        level: -1,
-        flags: 0,
-        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { arr: &array.0 },
-    })
+    let arg = bindings::kernel_param__bindgen_ty_1 { arr: &array.0 };
+    kernel_param(name, module, &raw const bindings::param_array_ops, 0, arg)
 }
 
-/// Parameter `name` of the module `module` that sets `string`, for the
-/// `__param` section.
-///
-/// Not in sysfs (C: `perm` 0), parsed when the module is loaded.
+/// Parameter `name` of the module `module` that sets `string`; not in sysfs
+/// (C: `perm` 0), parsed when the module is loaded.
 #[doc(hidden)]
 pub const fn string_param(
     name: &'static CStr,
     module: *mut bindings::module,
     string: &'static KparamString,
 ) -> KernelParam {
-    KernelParam::new(bindings::kernel_param {
-        name: kernel::str::as_char_ptr_in_const_context(name),
-        mod_: module,
-        ops: &raw const bindings::param_ops_string,
-        perm: 0,
-        level: -1,
-        flags: 0,
-        __bindgen_anon_1: bindings::kernel_param__bindgen_ty_1 { str_: &string.0 },
-    })
+    let arg = bindings::kernel_param__bindgen_ty_1 { str_: &string.0 };
+    kernel_param(name, module, &raw const bindings::param_ops_string, 0, arg)
 }
 
 /// `s`, a string ending in NUL, as an array for the `.modinfo` section.
@@ -274,6 +269,21 @@ macro_rules! modinfo_parm {
 }
 pub(crate) use modinfo_parm;
 
+/// Emits the parameter `param`, a [`KernelParam`] expression, into the
+/// `__param` section, and its `.modinfo` entries ([`modinfo_parm!`]).
+macro_rules! param_entry {
+    ($name:ident, $ptype:literal, $desc:literal, $param:expr) => {
+        const _: () = {
+            #[link_section = "__param"]
+            #[used(compiler)]
+            static PARAM: ::kernel::module_param::KernelParam = $param;
+
+            $crate::param::modinfo_parm!($name, $ptype, $desc);
+        };
+    };
+}
+pub(crate) use param_entry;
+
 /// Declares the module parameter `name` that sets `value`, an [`IntParam`]
 /// static, with sysfs mode `perm`
 /// (C: `module_param(name, int, perm)` and `MODULE_PARM_DESC`).
@@ -294,18 +304,17 @@ macro_rules! module_param_int {
         perm: $perm:expr,
         description: $desc:literal $(,)?
     ) => {
-        const _: () = {
-            #[link_section = "__param"]
-            #[used(compiler)]
-            static PARAM: ::kernel::module_param::KernelParam = $crate::param::int_param(
+        $crate::param::param_entry!(
+            $name,
+            "int",
+            $desc,
+            $crate::param::int_param(
                 ::kernel::c_str!(stringify!($name)),
                 &raw mut ::kernel::bindings::__this_module,
                 &$value,
                 $perm,
-            );
-
-            $crate::param::modinfo_parm!($name, "int", $desc);
-        };
+            )
+        );
     };
 }
 pub(crate) use module_param_int;
@@ -322,19 +331,14 @@ macro_rules! module_param_array {
         array: $array:path,
         description: $desc:literal $(,)?
     ) => {
-        const _: () = {
+        $crate::param::param_entry!($name, "array of int", $desc, {
             static ARRAY: $crate::param::KparamArray = $array.kparam_array();
-
-            #[link_section = "__param"]
-            #[used(compiler)]
-            static PARAM: ::kernel::module_param::KernelParam = $crate::param::array_param(
+            $crate::param::array_param(
                 ::kernel::c_str!(stringify!($name)),
                 &raw mut ::kernel::bindings::__this_module,
                 &ARRAY,
-            );
-
-            $crate::param::modinfo_parm!($name, "array of int", $desc);
-        };
+            )
+        });
     };
 }
 pub(crate) use module_param_array;
@@ -348,19 +352,14 @@ macro_rules! module_param_string {
         string: $string:path,
         description: $desc:literal $(,)?
     ) => {
-        const _: () = {
+        $crate::param::param_entry!($name, "string", $desc, {
             static STRING: $crate::param::KparamString = $string.kparam_string();
-
-            #[link_section = "__param"]
-            #[used(compiler)]
-            static PARAM: ::kernel::module_param::KernelParam = $crate::param::string_param(
+            $crate::param::string_param(
                 ::kernel::c_str!(stringify!($name)),
                 &raw mut ::kernel::bindings::__this_module,
                 &STRING,
-            );
-
-            $crate::param::modinfo_parm!($name, "string", $desc);
-        };
+            )
+        });
     };
 }
 pub(crate) use module_param_string;
