@@ -5,6 +5,8 @@
 # Prints one "RESULT ..." line per measurement for report.py:
 #   RESULT redirect VARIANT NS...        ns per call of klp_bench_func(), one
 #                                        value per repetition (REPS)
+#   RESULT redirect_rs VARIANT NS...     the same of the Rust twin
+#                                        (klp_bench_target_rs), where built
 #   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, REPS
 #   RESULT transition PATCH LOAD N P=MS,... U=MS,...
 #                                        enable and disable times of TREPS
@@ -13,13 +15,13 @@
 #
 # C and Rust are measured in alternating order (C, Rust, then Rust, C, ...)
 # on the same, settled load: every load task has started its work before
-# the first measurement, and runs until the last of the row.
+# the first measurement, and runs until the last of the row. PARTS picks
+# what is measured, of: redirect percall transition form.
 
 KDIR=$1
 BIN=$2
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KLP=/sys/kernel/livepatch
-BENCH=/sys/kernel/debug/klp_bench_target/run
 CALLS=${CALLS:-1000000}
 READS=${READS:-100000}
 REPS=${REPS:-5}
@@ -29,6 +31,7 @@ BUSY=${BUSY:-10 100 500}
 BUSY_MS=${BUSY_MS:-100}
 LIMIT=${LIMIT:-60}
 FORM_LIMIT=${FORM_LIMIT:-30}
+PARTS=${PARTS:-redirect percall transition form}
 
 declare -A KO=(
 	[c]="$KDIR/samples/livepatch/livepatch-sample.ko"
@@ -98,6 +101,14 @@ unload() {
 		fail "${NAME[$1]} still loaded after 10 minutes"
 }
 
+# part NAME: NAME is one of PARTS.
+part() { [[ " $PARTS " = *" $1 "* ]]; }
+
+for p in $PARTS; do
+	[[ " redirect percall transition form " = *" $p "* ]] ||
+		fail "PARTS: $p is none of redirect percall transition form"
+done
+
 # order R A B: A B for an odd repetition R, B A for an even one.
 order() {
 	if [ $(($1 % 2)) -eq 1 ]; then echo "$2 $3"; else echo "$3 $2"; fi
@@ -121,73 +132,92 @@ stop_readers() {
 	READERS=
 }
 
-# redirect: ns per call of klp_bench_func() now, CALLS calls.
+# redirect TARGET: ns per call of TARGET's klp_bench_func() now, CALLS calls.
 redirect() {
-	local calls ns
-	echo "$CALLS" > $BENCH || fail "klp_bench_target refused CALLS=$CALLS"
-	read -r calls ns < $BENCH
+	local run=/sys/kernel/debug/$1/run calls ns
+	echo "$CALLS" > "$run" || fail "$1 refused CALLS=$CALLS"
+	read -r calls ns < "$run"
 	awk -v ns="$ns" -v calls="$calls" 'BEGIN { printf "%.3f", ns / calls }'
+}
+
+# redirection TARGET KIND: print "RESULT KIND VARIANT NS..." of TARGET's
+# klp_bench_func(), unpatched and patched by each benchmark livepatch.
+redirection() {
+	local r p v
+	local -A ns=([unpatched]="" [c]="" [rust]="")
+	echo "# redirection: $REPS repetitions of $CALLS calls of $1's klp_bench_func()"
+	insmod "$TOP/bench/modules/$1.ko" || fail "cannot load $1"
+	for ((r = 1; r <= REPS; r++)); do
+		ns[unpatched]+=" $(redirect "$1")"
+		for p in $(order $r c rust); do
+			[ "$(enable "bench-$p")" != - ] || fail "bench-$p: transition not done in $LIMIT s"
+			ns[$p]+=" $(redirect "$1")"
+			disable "bench-$p" > /dev/null
+			unload "bench-$p"
+		done
+	done
+	rmmod "$1"
+	for v in unpatched c rust; do echo "RESULT $2 $v${ns[$v]}"; done
 }
 
 # The observer outranks the load, as under TCG a busy load starves it;
 # the load is started with the normal policy.
 chrt -f -p 50 $$ > /dev/null
 
-echo "# redirection: $REPS repetitions of $CALLS calls of klp_bench_func()"
-insmod "$TOP/bench/modules/klp_bench_target.ko" || exit 1
-declare -A ns=([unpatched]="" [c]="" [rust]="")
-for ((r = 1; r <= REPS; r++)); do
-	ns[unpatched]+=" $(redirect)"
-	for p in $(order $r c rust); do
-		[ "$(enable "bench-$p")" != - ] || fail "bench-$p: transition not done in $LIMIT s"
-		ns[$p]+=" $(redirect)"
-		disable "bench-$p" > /dev/null
-		unload "bench-$p"
-	done
-done
-rmmod klp_bench_target
-for v in unpatched c rust; do echo "RESULT redirect $v${ns[$v]}"; done
+if part redirect; then
+	redirection klp_bench_target redirect
+	# The Rust twin is built where the kernel can livepatch Rust functions.
+	if grep -q '^CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY=y' "$KDIR/.config"; then
+		redirection klp_bench_target_rs redirect_rs
+	fi
+fi
 
-echo "# per-call cost: $REPS repetitions of $READS reads of /proc/cmdline"
-ns=([unpatched]="" [c]="" [rust]="")
-for ((r = 1; r <= REPS; r++)); do
-	ns[unpatched]+=" $("$BIN/read_cmdline" "$READS")"
-	for p in $(order $r c rust); do
-		[ "$(enable "$p")" != - ] || fail "$p: transition not done in $LIMIT s"
-		ns[$p]+=" $("$BIN/read_cmdline" "$READS")"
-		disable "$p" > /dev/null
-		unload "$p"
+if part percall; then
+	echo "# per-call cost: $REPS repetitions of $READS reads of /proc/cmdline"
+	declare -A ns=([unpatched]="" [c]="" [rust]="")
+	for ((r = 1; r <= REPS; r++)); do
+		ns[unpatched]+=" $("$BIN/read_cmdline" "$READS")"
+		for p in $(order $r c rust); do
+			[ "$(enable "$p")" != - ] || fail "$p: transition not done in $LIMIT s"
+			ns[$p]+=" $("$BIN/read_cmdline" "$READS")"
+			disable "$p" > /dev/null
+			unload "$p"
+		done
 	done
-done
-for v in unpatched c rust; do echo "RESULT percall $v${ns[$v]}"; done
+	for v in unpatched c rust; do echo "RESULT percall $v${ns[$v]}"; done
+fi
 
-echo "# transition latency: $TREPS repetitions in alternating order, limit $LIMIT s each"
-for load in sleeping busy; do
-	if [ "$load" = busy ]; then tasks=$BUSY period=$BUSY_MS; else tasks=$SLEEPING period=86400000; fi
-	for n in $tasks; do
-		readers "$n" "$period"
-		declare -A p_ms=([c]="" [rust]="") u_ms=([c]="" [rust]="")
-		for ((r = 1; r <= TREPS; r++)); do
-			for p in $(order $r c rust); do
-				p_ms[$p]+=",$(enable "$p")"
-				u_ms[$p]+=",$(disable "$p")"
-				unload "$p"
+if part transition; then
+	echo "# transition latency: $TREPS repetitions in alternating order, limit $LIMIT s each"
+	for load in sleeping busy; do
+		if [ "$load" = busy ]; then tasks=$BUSY period=$BUSY_MS; else tasks=$SLEEPING period=86400000; fi
+		for n in $tasks; do
+			readers "$n" "$period"
+			declare -A p_ms=([c]="" [rust]="") u_ms=([c]="" [rust]="")
+			for ((r = 1; r <= TREPS; r++)); do
+				for p in $(order $r c rust); do
+					p_ms[$p]+=",$(enable "$p")"
+					u_ms[$p]+=",$(disable "$p")"
+					unload "$p"
+				done
+			done
+			stop_readers
+			for p in c rust; do
+				echo "RESULT transition $p $load $n P=${p_ms[$p]#,} U=${u_ms[$p]#,}"
 			done
 		done
-		stop_readers
-		for p in c rust; do
-			echo "RESULT transition $p $load $n P=${p_ms[$p]#,} U=${u_ms[$p]#,}"
-		done
 	done
-done
+fi
 
-echo "# job forms, patched by klp_job_patch: limit $FORM_LIMIT s each"
-LIMIT=$FORM_LIMIT
-for mode in workqueue kthread; do
-	insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$mode || exit 1
-	ms=$(enable job)
-	disable job > /dev/null
-	rmmod klp_job_target
-	unload job
-	echo "RESULT form $mode $ms"
-done
+if part form; then
+	echo "# job forms, patched by klp_job_patch: limit $FORM_LIMIT s each"
+	LIMIT=$FORM_LIMIT
+	for mode in workqueue kthread; do
+		insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$mode || exit 1
+		ms=$(enable job)
+		disable job > /dev/null
+		rmmod klp_job_target
+		unload job
+		echo "RESULT form $mode $ms"
+	done
+fi

@@ -8,7 +8,11 @@
 # numbers, writes them to docs/benchmarks.md and docs/benchmarks.png, and
 # compares them with the previous run's, if there is one.
 #
-# CALLS, READS, REPS, TREPS, SLEEPING, BUSY, BUSY_MS, LIMIT, FORM_LIMIT tune
+# RLP_KERNEL=rust-ftrace make bench measures only the redirection (PARTS),
+# of the C target's function and of its Rust twin, and writes only that
+# section of docs/benchmarks.md.
+#
+# PARTS, CALLS, READS, REPS, TREPS, SLEEPING, BUSY, BUSY_MS, LIMIT, FORM_LIMIT tune
 # the guest's measurements (see bench-guest.sh); VM_MEMORY (4G) must hold
 # the largest SLEEPING.
 
@@ -26,19 +30,27 @@ mkdir -p "$bin"
 gcc -O2 -o "$bin/read_cmdline" "$RLP_TOP/bench/read_cmdline.c"
 gcc -O2 -o "$bin/klp_cmdline_readers" "$RLP_TOP/selftests/klp_cmdline_readers.c"
 
-log="$RLP_LOGS/bench.log"
-say "Measuring in a VM (can take 30 minutes under TCG)"
+log="$RLP_LOGS/bench${RLP_KERNEL:+-$RLP_KERNEL}.log"
+previous="${log%.log}-previous.log"
+if [ "${RLP_KERNEL:-}" = rust-ftrace ]; then
+	PARTS=${PARTS:-redirect}
+	[ "$PARTS" = redirect ] || die "RLP_KERNEL=rust-ftrace make bench measures the redirection only: unset PARTS"
+	say "Measuring the redirection of a C and of a Rust function in a VM (about 5 minutes under TCG)"
+else
+	say "Measuring in a VM (can take 30 minutes under TCG)"
+fi
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
 vars=""
-for v in CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
+for v in PARTS CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
 	[ -n "${!v:-}" ] && vars+="$v='${!v}' "
 done
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \
 	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log.new"
+grep -q '^RESULT ' "$log.new" || die "the VM printed no results (PARTS='${PARTS:-}'?): see $log.new"
 # Only a complete run becomes the next run's baseline.
-[ -f "$log" ] && mv "$log" "$RLP_LOGS/bench-previous.log"
+[ -f "$log" ] && mv "$log" "$previous"
 mv "$log.new" "$log"
 
-"$RLP_CACHE/venv/bin/python3" "$RLP_TOP/bench/report.py" "$log" "$KDIR" \
-	"$(cat "$RLP_LOGS/vm-accel")" "$RLP_TOP/docs" "$RLP_LOGS/bench-previous.log"
+PARTS=${PARTS:-} "$RLP_CACHE/venv/bin/python3" "$RLP_TOP/bench/report.py" "$log" "$KDIR" \
+	"$(cat "$RLP_LOGS/vm-accel")" "$RLP_TOP/docs" "$previous"

@@ -3,13 +3,18 @@
 RESULT lines.
 
 Writes DOCS/benchmarks.md (tables) and DOCS/benchmarks.png (transition
-latency against task count, Rust and C) and prints the tables. With
-PREVIOUS_LOG, also prints how far each row moved from that run: rows that
-both runs completed should agree within 20%.
+latency against task count, Rust and C) and prints the tables; after a
+partial run (PARTS), it only prints them. On the kernel that can livepatch
+Rust functions (RLP_KERNEL=rust-ftrace), it writes only its own section of
+DOCS/benchmarks.md, the redirection of a Rust function, which the other
+kernels' reports keep. With PREVIOUS_LOG, also
+prints how far each row moved from that run: rows that both runs completed
+should agree within 20%.
 """
 
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -21,6 +26,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 PATCHES = {"unpatched": "unpatched", "c": "C", "rust": "Rust"}
 
+ALL_PARTS = {"redirect", "percall", "transition", "form"}
+VM_CPUS = os.environ.get("VM_CPUS") or "2"
+
+# Where the rust-ftrace section starts and ends in benchmarks.md.
+RUST_TARGET_BEGIN = "<!-- begin: written by RLP_KERNEL=rust-ftrace make bench -->"
+RUST_TARGET_END = "<!-- end: RLP_KERNEL=rust-ftrace -->"
+
 
 def parse(log):
     """{(kind, key...): [values]} of a log; a value is None when the
@@ -31,7 +43,7 @@ def parse(log):
             w = line.split()
             if len(w) < 3 or w[0] != "RESULT":
                 continue
-            if w[1] in ("redirect", "percall"):
+            if w[1] in ("redirect", "redirect_rs", "percall"):
                 rows[(w[1], w[2])] = [float(x) for x in w[3:]]
             elif w[1] == "transition" and len(w) == 7:
                 for part in w[5:]:
@@ -92,7 +104,7 @@ def report(rows, kdir, accel, top):
         "",
         f"Measured by `make bench` on Linux {release}, test kernel "
         f"`{os.path.basename(kdir)}` (tinyconfig + `scripts/test-kernel.config` + "
-        f"`selftests/config`), in a 2-CPU virtme-ng VM under **{accel}**. "
+        f"`selftests/config`), in a {VM_CPUS}-CPU virtme-ng VM under **{accel}**. "
         + ("Under TCG every instruction is emulated: read the ratios, not the "
            "absolute times. " if accel.startswith("TCG") else "")
         + "C and Rust are measured in alternating order (C then Rust, then Rust "
@@ -167,6 +179,76 @@ def report(rows, kdir, accel, top):
     return md, release
 
 
+def rust_target(rows, kdir, accel, release):
+    """The rust-ftrace section: the redirection of the C target's and of the
+    Rust target's klp_bench_func(), measured in one run on one kernel."""
+    with open(f"{kdir}/.rlp-rustc") as f:
+        rustc = f.read().strip()
+    version = subprocess.run([rustc, "--version"], capture_output=True, text=True,
+                             check=True).stdout.split()[1]
+    reps = len(rows.get(("redirect_rs", "unpatched"), []))
+    md = [
+        RUST_TARGET_BEGIN,
+        "## A patched Rust function next to a patched C function",
+        "",
+        f"Measured by `RLP_KERNEL=rust-ftrace make bench` on Linux {release}, test "
+        f"kernel `{os.path.basename(kdir)}` (the default configuration with "
+        "`scripts/rust-ftrace-kernel.config` and `patches/rust-ftrace/`, its Rust "
+        f"built by rustc {version}), in a {VM_CPUS}-CPU virtme-ng VM under **{accel}**, "
+        "in one run; the other sections come from the last full `make bench`. "
+        "`klp_bench_target_rs` is `klp_bench_target` in Rust: its `klp_bench_func()` "
+        "is `extern \"C\"` and does the same work, behind a compiler fence, the "
+        "counterpart of C's `barrier()`. "
+        "The same C and Rust livepatches replace both functions, each in a "
+        "`klp_object` of its own. Cells: ns per call, the median and, in "
+        f"parentheses, the smallest and largest of {reps} runs.",
+        "",
+        "| replacement | C target | Rust target | overhead, C target | overhead, Rust target |",
+        "|---|---|---|---|---|",
+    ]
+    kinds = ("redirect", "redirect_rs")
+    med = {(k, v): stats(rows.get((k, v), []))[0] for k in kinds for v in PATCHES}
+    over = {}
+    for v in PATCHES:
+        cells = [cell(rows.get((k, v), []), digits=2) for k in kinds]
+        for k in kinds:
+            if v != "unpatched" and None not in (med[(k, v)], med[(k, "unpatched")]):
+                over[(k, v)] = med[(k, v)] - med[(k, "unpatched")]
+            cells.append(f"{over[(k, v)]:.2f}" if (k, v) in over else "")
+        md.append(f"| {PATCHES[v]} | " + " | ".join(cells) + " |")
+    ratios = [f"{PATCHES[v]} replacement **{over[('redirect_rs', v)] / over[('redirect', v)]:.2f}**"
+              for v in ("c", "rust")
+              if over.get(("redirect", v), 0) > 0 and ("redirect_rs", v) in over]
+    if ratios:
+        md += ["", "Rust target/C target ratio of the redirection overhead: "
+               + ", ".join(ratios) + "."]
+    return md + [RUST_TARGET_END]
+
+
+def with_section(text, section):
+    """text (benchmarks.md) with its rust-ftrace section replaced by section,
+    or, if it has none, with section before the end-to-end figures."""
+    new = "\n".join(section) + "\n\n"
+    pattern = re.compile(re.escape(RUST_TARGET_BEGIN) + ".*?" + re.escape(RUST_TARGET_END)
+                         + "\n*", re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: new, text, count=1)
+    if not text:
+        return "# Benchmarks\n\n" + new
+    at = text.find("## End to end")
+    return text[:at] + new + text[at:] if at >= 0 else text + "\n" + new
+
+
+def kept_section(path):
+    """The rust-ftrace section of the benchmarks.md at path, if any."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        m = re.search(re.escape(RUST_TARGET_BEGIN) + ".*?" + re.escape(RUST_TARGET_END),
+                      f.read(), re.DOTALL)
+    return m.group(0).split("\n") if m else None
+
+
 def plot(rows, release, accel, path):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for p, style in (("c", "--"), ("rust", "-")):
@@ -229,16 +311,41 @@ def compare(rows, previous):
     return out
 
 
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def main():
     log, kdir, accel, docs = sys.argv[1:5]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     rows = parse(log)
-    md, release = report(rows, kdir, accel, top)
+    path = f"{docs}/benchmarks.md"
     os.makedirs(docs, exist_ok=True)
-    with open(f"{docs}/benchmarks.md", "w") as f:
-        f.write("\n".join(md))
-    print("\n".join(md))
-    plot(rows, release, accel, f"{docs}/benchmarks.png")
+    if os.environ.get("RLP_KERNEL") == "rust-ftrace":
+        if not any(k[0] == "redirect_rs" for k in rows):
+            sys.exit(f"ERROR: {log} has no redirection of klp_bench_target_rs: "
+                     "run RLP_KERNEL=rust-ftrace make bench with PARTS=redirect")
+        release = subprocess.run(["make", "-s", "-C", kdir, "kernelrelease"],
+                                 capture_output=True, text=True).stdout.strip()
+        section = rust_target(rows, kdir, accel, release)
+        text = ""
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read()
+        write(path, with_section(text, section))
+        print("\n".join(section))
+    else:
+        md, release = report(rows, kdir, accel, top)
+        print("\n".join(md))
+        parts = set((os.environ.get("PARTS") or " ".join(ALL_PARTS)).split())
+        if parts != ALL_PARTS:
+            print(f"\nPARTS={' '.join(sorted(parts))}: a partial run, {path} not written")
+        else:
+            kept = kept_section(path)
+            text = "\n".join(md)
+            write(path, with_section(text, kept) if kept else text)
+            plot(rows, release, accel, f"{docs}/benchmarks.png")
     if len(sys.argv) > 5 and os.path.exists(sys.argv[5]):
         print(f"\nThis run against the previous one ({sys.argv[5]}), medians:")
         print("\n".join(compare(rows, parse(sys.argv[5]))))

@@ -186,7 +186,7 @@ build_kernel() {
 		'$KSRC/scripts/kconfig/merge_config.sh' -m -O '$KDIR' '$KDIR/.config' $(printf '%q ' "${FRAGMENTS[@]}") &&
 		$(printf '%q ' "${mk[@]}") olddefconfig"
 	check_config
-	say "Building the test kernel with $(($(nproc) + 1)) jobs (about 7 minutes on 2 cores)"
+	say "Building the test kernel with $(($(nproc) + 1)) jobs (about 15 minutes on 2 cores)"
 	run_logged kernel-build "${mk[@]}" -j"$(($(nproc) + 1))" bzImage modules
 	echo "$stamp" > "$KDIR/.rlp-complete"
 }

@@ -71,6 +71,11 @@ elif [ "$rc" -eq 255 ]; then
 	echo "---- last 30 lines of the guest console ($console) ----" >&2
 	tail -n 30 "$console" >&2
 	echo "ERROR: the VM failed (exit $rc)" >&2
+elif grep -q 'starting script (console fallback)' "$console"; then
+	# virtme-ng-init waits a bounded time for udev, then for the port that
+	# carries the command's output; on an overloaded host both can time out.
+	echo "ERROR: the command's output went to the guest console ($console), not here: virtme-ng-init found no virtio-serial port, probably as the host was too busy; run again when it is less loaded" >&2
+	[ "$rc" -ne 0 ] || rc=1
 elif kernel_reports "$console" > /dev/null; then
 	echo "---- kernel reports in the guest console ($console) ----" >&2
 	kernel_reports "$console" 12 | head -n 60 >&2

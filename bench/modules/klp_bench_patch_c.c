@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * klp_bench_patch_c.c - a C livepatch of klp_bench_target's klp_bench_func(),
- * doing the same work, for the redirection benchmark (see klp_bench_target.c)
+ * doing the same work, for the redirection benchmark (see klp_bench_target.c),
+ * and of the same function of its Rust twin, klp_bench_target_rs
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,10 +23,26 @@ static struct klp_func funcs[] = {
 	}, { }
 };
 
+/* An array of its own: a klp_func goes on the func_list of one object. */
+static struct klp_func funcs_rs[] = {
+	{
+		.old_name = "klp_bench_func",
+		.new_func = livepatch_klp_bench_func,
+	}, { }
+};
+
+/*
+ * Both objects on every kernel: the core patches an object only while its
+ * module is loaded, and klp_bench_target_rs is built only where Rust
+ * functions can be livepatched.
+ */
 static struct klp_object objs[] = {
 	{
 		.name = "klp_bench_target",
 		.funcs = funcs,
+	}, {
+		.name = "klp_bench_target_rs",
+		.funcs = funcs_rs,
 	}, { }
 };
 

@@ -2,7 +2,8 @@
 
 //! A Rust livepatch of `klp_bench_target`'s `klp_bench_func()`, doing the
 //! same work as the C one, for the redirection benchmark (see
-//! `klp_bench_target.c`).
+//! `klp_bench_target.c`), and of the same function of its Rust twin,
+//! `klp_bench_target_rs`.
 
 use core::sync::atomic::{
     compiler_fence,
@@ -40,19 +41,36 @@ fn livepatch_klp_bench_func(x: usize) -> usize {
     x.wrapping_mul(3).wrapping_add(1)
 }
 
-static FUNCS: [Func; 1] = [
-    // SAFETY: klp_bench_target.c defines
-    // `unsigned long klp_bench_func(unsigned long x)`, the prototype
-    // `bench_func!` makes (support/bench.rs).
-    unsafe {
+/// `klp_bench_func()` of the module `object`, replaced.
+///
+/// # Safety
+///
+/// `object` defines `unsigned long klp_bench_func(unsigned long x)`, the
+/// prototype `bench_func!` makes (support/bench.rs).
+const unsafe fn bench_funcs(object: &'static CStr) -> [Func; 1] {
+    // SAFETY: the prototype is the caller's promise.
+    [unsafe {
         Func::module(
-            c"klp_bench_target",
+            object,
             c"klp_bench_func",
             bench_func!(livepatch_klp_bench_func),
         )
-    },
+    }]
+}
+
+// SAFETY: klp_bench_target.c defines `klp_bench_func` with that prototype.
+static FUNCS: [Func; 1] = unsafe { bench_funcs(c"klp_bench_target") };
+// SAFETY: klp_bench_target_rs.rs defines it `extern "C"` and unmangled, as
+// `fn(c_ulong) -> c_ulong`: that prototype.
+static FUNCS_RS: [Func; 1] = unsafe { bench_funcs(c"klp_bench_target_rs") };
+
+// Both objects on every kernel: the core patches an object only while its
+// module is loaded, and klp_bench_target_rs is built only where Rust
+// functions can be livepatched.
+static OBJECTS: [Object; 2] = [
+    Object::module(c"klp_bench_target", &FUNCS),
+    Object::module(c"klp_bench_target_rs", &FUNCS_RS),
 ];
-static OBJECTS: [Object; 1] = [Object::module(c"klp_bench_target", &FUNCS)];
 
 struct KlpBenchPatchRs;
 

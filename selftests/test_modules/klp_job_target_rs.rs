@@ -10,10 +10,10 @@
 //! and `klp_job_work()`, have the names and C prototypes of `klp_job.h`,
 //! so `klp_job_patch` replaces them as it replaces the C target's.
 
-use core::fmt;
 use kernel::{
     debugfs,
     ffi,
+    fmt,
     prelude::*,
     sync::atomic::{
         Atomic,
