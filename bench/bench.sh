@@ -31,14 +31,17 @@ gcc -O2 -o "$bin/read_cmdline" "$RLP_TOP/bench/read_cmdline.c"
 gcc -O2 -o "$bin/klp_cmdline_readers" "$RLP_TOP/selftests/klp_cmdline_readers.c"
 
 log="$RLP_LOGS/bench${RLP_KERNEL:+-$RLP_KERNEL}.log"
-previous="${log%.log}-previous.log"
 if [ "${RLP_KERNEL:-}" = rust-ftrace ]; then
 	PARTS=${PARTS:-redirect}
 	[ "$PARTS" = redirect ] || die "RLP_KERNEL=rust-ftrace make bench measures the redirection only: unset PARTS"
-	say "Measuring the redirection of a C and of a Rust function in a VM (about 5 minutes under TCG)"
+	say "Measuring the redirection of a C and of a Rust function in a VM (about 2 minutes under TCG)"
 else
+	# A partial run is compared with the previous partial one, never
+	# made the baseline of a full run.
+	[ -z "${PARTS:-}" ] || log="${log%.log}-partial.log"
 	say "Measuring in a VM (can take 30 minutes under TCG)"
 fi
+previous="${log%.log}-previous.log"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
 vars=""
