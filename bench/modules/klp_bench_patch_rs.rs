@@ -41,28 +41,30 @@ fn livepatch_klp_bench_func(x: usize) -> usize {
     x.wrapping_mul(3).wrapping_add(1)
 }
 
-/// `klp_bench_func()` of the module `object`, replaced.
-///
-/// # Safety
-///
-/// `object` defines `unsigned long klp_bench_func(unsigned long x)`, the
-/// prototype `bench_func!` makes (support/bench.rs).
-const unsafe fn bench_funcs(object: &'static CStr) -> [Func; 1] {
-    // SAFETY: the prototype is the caller's promise.
-    [unsafe {
+static FUNCS: [Func; 1] = [
+    // SAFETY: klp_bench_target.c defines
+    // `unsigned long klp_bench_func(unsigned long x)`, the prototype
+    // `bench_func!` makes (support/bench.rs).
+    unsafe {
         Func::module(
-            object,
+            c"klp_bench_target",
             c"klp_bench_func",
             bench_func!(livepatch_klp_bench_func),
         )
-    }]
-}
+    },
+];
 
-// SAFETY: klp_bench_target.c defines `klp_bench_func` with that prototype.
-static FUNCS: [Func; 1] = unsafe { bench_funcs(c"klp_bench_target") };
-// SAFETY: klp_bench_target_rs.rs defines it `extern "C"` and unmangled, as
-// `fn(c_ulong) -> c_ulong`: that prototype.
-static FUNCS_RS: [Func; 1] = unsafe { bench_funcs(c"klp_bench_target_rs") };
+static FUNCS_RS: [Func; 1] = [
+    // SAFETY: klp_bench_target_rs.rs defines `klp_bench_func` `extern "C"`
+    // and unmangled, as `fn(c_ulong) -> c_ulong`: that prototype.
+    unsafe {
+        Func::module(
+            c"klp_bench_target_rs",
+            c"klp_bench_func",
+            bench_func!(livepatch_klp_bench_func),
+        )
+    },
+];
 
 // Both objects on every kernel: the core patches an object only while its
 // module is loaded, and klp_bench_target_rs is built only where Rust

@@ -100,38 +100,38 @@ static VMLINUX_FUNCS: [Func; 1] = [
     },
 ];
 
-/// The job's functions in the module `object`: what `klp_job.h` declares,
+/// The job's functions in the module `$object`: what `klp_job.h` declares,
 /// each replaced through the `job_*!` adapter of its prototype (see
-/// support/job.rs).
-///
-/// # Safety
-///
-/// `object` defines those functions with the names and C prototypes that
-/// `klp_job.h` declares.
-const unsafe fn job_funcs(object: &'static CStr) -> [Func; 4] {
-    // SAFETY: the prototypes are the caller's promise.
-    unsafe {
+/// support/job.rs). It calls `Func::module`: use it in an `unsafe` block
+/// whose `// SAFETY:` comment says where `$object` defines those functions
+/// with `klp_job.h`'s names and C prototypes.
+macro_rules! job_funcs {
+    ($object:expr) => {
         [
-            Func::module(object, c"klp_job_format", job_format!(livepatch_job_format)),
-            Func::module(object, c"klp_job_pass", job_pass!(livepatch_job_pass)),
             Func::module(
-                object,
+                $object,
+                c"klp_job_format",
+                job_format!(livepatch_job_format),
+            ),
+            Func::module($object, c"klp_job_pass", job_pass!(livepatch_job_pass)),
+            Func::module(
+                $object,
                 c"klp_job_kthread",
                 job_kthread!(livepatch_job_kthread),
             ),
-            Func::module(object, c"klp_job_work", job_work!(livepatch_job_work)),
+            Func::module($object, c"klp_job_work", job_work!(livepatch_job_work)),
         ]
-    }
+    };
 }
 
 // SAFETY: klp_job_target.c defines them, including klp_job.h.
-static JOB_FUNCS: [Func; 4] = unsafe { job_funcs(c"klp_job_target") };
+static JOB_FUNCS: [Func; 4] = unsafe { job_funcs!(c"klp_job_target") };
 
 // SAFETY: klp_job_target_rs.rs defines them, `extern "C"` and unmangled,
 // with klp_job.h's names and prototypes (a `&Job` for a `struct klp_job *`).
 // Only where the kernel can livepatch Rust functions.
 #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
-static JOB_RS_FUNCS: [Func; 4] = unsafe { job_funcs(c"klp_job_target_rs") };
+static JOB_RS_FUNCS: [Func; 4] = unsafe { job_funcs!(c"klp_job_target_rs") };
 
 #[cfg(not(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY))]
 static OBJECTS: [Object; 2] = [
