@@ -30,7 +30,8 @@
 set -e
 . "$(dirname "$0")/lib.sh"
 
-FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config")
+BASE_FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config")
+FRAGMENTS=("${BASE_FRAGMENTS[@]}")
 VARIANT=""
 case "${RLP_KERNEL:-}" in
 "") ;;
@@ -158,11 +159,14 @@ apply_series() {
 	STAMP="series $hash"
 }
 
+# cache_key RUSTC FRAGMENT...
 cache_key() {
+	local rustc=$1
+	shift
 	{
 		echo "$DEB_VERSION"
-		cat "${FRAGMENTS[@]}"
-		"$RUSTC" --version
+		cat "$@"
+		"$rustc" --version
 		"$RLP_CACHE/tools/bin/bindgen" --version
 		gcc --version | head -n 1
 	} | sha256sum | cut -c1-12
@@ -172,7 +176,7 @@ cache_key() {
 # tree is rebuilt (incrementally) when its git HEAD or work tree changed.
 build_kernel() {
 	local stamp=${STAMP:-}
-	KDIR="$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key)$VARIANT"
+	KDIR="$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key "$RUSTC" "${FRAGMENTS[@]}")$VARIANT"
 	[ -n "${RLP_KSRC:-}" ] && stamp="$(git -C "$KSRC" describe --always --dirty 2>/dev/null) $(git -C "$KSRC" diff HEAD 2>/dev/null | sha256sum | cut -c1-12)"
 	if [ -f "$KDIR/.rlp-complete" ] && [ "$(cat "$KDIR/.rlp-complete")" = "$stamp" ]; then
 		say "Test kernel cached: ${KDIR/#$HOME/\~}"
@@ -181,14 +185,41 @@ build_kernel() {
 	say "Configuring the test kernel ($KVER, ${DEB_VERSION}${VARIANT}) in ${KDIR/#$HOME/\~}"
 	mkdir -p "$KDIR"
 	rm -f "$KDIR/.rlp-complete"
+	WHEN="about 15 minutes on 2 cores"
+	[ -z "$VARIANT" ] || [ -f "$KDIR/.config" ] ||
+		seed_build "$RLP_CACHE/kernel/$DEB_VERSION-$(cache_key /usr/bin/rustc "${BASE_FRAGMENTS[@]}")"
 	local mk=(make -C "$KSRC" O="$KDIR" "${RUST_MAKE_VARS[@]}")
 	run_logged kernel-config sh -c "$(printf '%q ' "${mk[@]}") tinyconfig &&
 		'$KSRC/scripts/kconfig/merge_config.sh' -m -O '$KDIR' '$KDIR/.config' $(printf '%q ' "${FRAGMENTS[@]}") &&
 		$(printf '%q ' "${mk[@]}") olddefconfig"
 	check_config
-	say "Building the test kernel with $(($(nproc) + 1)) jobs (about 15 minutes on 2 cores)"
+	say "Building the test kernel with $(($(nproc) + 1)) jobs ($WHEN)"
 	run_logged kernel-build "${mk[@]}" -j"$(($(nproc) + 1))" bzImage modules
 	echo "$stamp" > "$KDIR/.rlp-complete"
+}
+
+# seed_build BASE: start a variant's build from a copy of BASE, the default
+# build of the same source, so that Kbuild rebuilds only what the variant
+# changes (its patches, options and rustc): minutes instead of a whole
+# kernel. Kbuild rebuilds a target whose command changed, and its saved
+# commands (*.cmd, *.d) hold absolute source and build paths: they are moved
+# to the variant's, and what they fail to match is rebuilt, never reused.
+# It also rebuilds a target older than a prerequisite: the files a series
+# changed (in its copy of the source, the only ones not hard-linked to the
+# base's, apply_series) may be older than BASE's objects: they are touched.
+seed_build() {
+	local base=$1 from
+	[ -f "$base/.rlp-complete" ] && [ -f "$base/.rlp-ksrc" ] || return 0
+	from=$(cat "$base/.rlp-ksrc")
+	say "Copying the default build of $DEB_VERSION as the start of this variant's"
+	info "from ${base/#$HOME/\~}"
+	WHEN="what the variant changes, about 3 minutes on 2 cores"
+	cp -a "$base/." "$KDIR/"
+	rm -f "$KDIR"/.rlp-*
+	[ "$KSRC" = "$from" ] || find "$KSRC" -type f -links 1 -exec touch {} +
+	find "$KDIR" \( -name '*.cmd' -o -name '*.d' \) -type f -print0 |
+		FROM_SRC=$from TO_SRC=$KSRC FROM_OBJ=$base TO_OBJ=$KDIR xargs -0 perl -pi -e \
+			's/\Q$ENV{FROM_SRC}\E/$ENV{TO_SRC}/g; s/\Q$ENV{FROM_OBJ}\E/$ENV{TO_OBJ}/g'
 }
 
 # Every option a fragment asks for must have survived olddefconfig; a
