@@ -136,17 +136,20 @@ user_source() {
 # apply_series NAME FIX PATCH...: a copy of $KSRC, linux-NAME, with the
 # patches applied; the files they leave alone are hard links to $KSRC's,
 # so that a new series rebuilds the kernel incrementally (STAMP names the
-# series).
+# series, SERIES_FILES lists the files it changes).
 apply_series() {
 	local name=$1 fix=$2 hash dst f p
 	shift 2
 	hash=$(cat "$@" | sha256sum | cut -c1-12)
 	dst="$(dirname "$KSRC")/linux-$name"
+	[ ! "$dst" -ef "$KSRC" ] ||
+		die "RLP_KSRC=$KSRC: RLP_KERNEL=$name keeps its patched copy of the tree at that path; rename the tree"
+	SERIES_FILES=$(sed -n 's|^diff --git a/\([^ ]*\) b/\([^ ]*\)$|\1\n\2|p' "$@" | sort -u)
 	if [ "$(cat "$dst/.rlp-series" 2>/dev/null)" != "$hash" ]; then
 		say "Applying the patches of RLP_KERNEL=$name to a copy of the kernel source"
 		rm -rf "$dst"
 		cp -al "$KSRC" "$dst"
-		for f in $(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$@" | sort -u); do
+		for f in $SERIES_FILES; do
 			[ -e "$dst/$f" ] && cp --remove-destination "$KSRC/$f" "$dst/$f"
 		done
 		for p in "$@"; do
@@ -202,24 +205,33 @@ build_kernel() {
 # build of the same source, so that Kbuild rebuilds only what the variant
 # changes (its patches, options and rustc): minutes instead of a whole
 # kernel. Kbuild rebuilds a target whose command changed, and its saved
-# commands (*.cmd, *.d) hold absolute source and build paths: they are moved
-# to the variant's, and what they fail to match is rebuilt, never reused.
-# It also rebuilds a target older than a prerequisite: the files a series
-# changed (in its copy of the source, the only ones not hard-linked to the
-# base's, apply_series) may be older than BASE's objects: they are touched.
+# commands (*.cmd, *.d) hold the real paths of the source and build trees:
+# they are moved to the variant's; what they fail to match is rebuilt, never
+# reused. It also rebuilds a target older than a prerequisite: the files the
+# series changes may be older than BASE's objects, so they are touched. The
+# copy is made apart and moved into place complete: an interrupted seed is
+# started again, never built on.
 seed_build() {
-	local base=$1 from
+	local base=$1 from to_src to_obj tmp="$KDIR.seed" f
 	[ -f "$base/.rlp-complete" ] && [ -f "$base/.rlp-ksrc" ] || return 0
-	from=$(cat "$base/.rlp-ksrc")
 	say "Copying the default build of $DEB_VERSION as the start of this variant's"
 	info "from ${base/#$HOME/\~}"
 	WHEN="what the variant changes, about 3 minutes on 2 cores"
-	cp -a "$base/." "$KDIR/"
-	rm -f "$KDIR"/.rlp-*
-	[ "$KSRC" = "$from" ] || find "$KSRC" -type f -links 1 -exec touch {} +
-	find "$KDIR" \( -name '*.cmd' -o -name '*.d' \) -type f -print0 |
-		FROM_SRC=$from TO_SRC=$KSRC FROM_OBJ=$base TO_OBJ=$KDIR xargs -0 perl -pi -e \
-			's/\Q$ENV{FROM_SRC}\E/$ENV{TO_SRC}/g; s/\Q$ENV{FROM_OBJ}\E/$ENV{TO_OBJ}/g'
+	base=$(realpath "$base")
+	from=$(realpath "$(cat "$base/.rlp-ksrc")")
+	to_src=$(realpath "$KSRC")
+	to_obj=$(realpath "$KDIR")
+	rm -rf "$tmp"
+	cp -a "$base" "$tmp"
+	rm -f "$tmp"/.rlp-* "$tmp/.version"
+	find "$tmp" \( -name '*.cmd' -o -name '*.d' \) -type f -print0 |
+		FROM_SRC=$from TO_SRC=$to_src FROM_OBJ=$base TO_OBJ=$to_obj xargs -0r perl -pi -e \
+			's/\Q$ENV{FROM_SRC}\E(?![\w.+~-])/$ENV{TO_SRC}/g; s/\Q$ENV{FROM_OBJ}\E(?![\w.+~-])/$ENV{TO_OBJ}/g'
+	for f in ${SERIES_FILES:-}; do
+		[ ! -e "$KSRC/$f" ] || touch "$KSRC/$f"
+	done
+	rm -rf "$KDIR"
+	mv "$tmp" "$KDIR"
 }
 
 # Every option a fragment asks for must have survived olddefconfig; a
