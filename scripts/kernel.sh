@@ -216,7 +216,7 @@ seed_build() {
 	[ -f "$base/.rlp-complete" ] && [ -f "$base/.rlp-ksrc" ] || return 0
 	say "Copying the default build of $DEB_VERSION as the start of this variant's"
 	info "from ${base/#$HOME/\~}"
-	WHEN="what the variant changes, about 3 minutes on 2 cores"
+	WHEN="only what the variant changes: 3 to 15 minutes on 2 cores"
 	base=$(realpath "$base")
 	from=$(realpath "$(cat "$base/.rlp-ksrc")")
 	to_src=$(realpath "$KSRC")
