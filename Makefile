@@ -24,16 +24,18 @@ BINDGEN ?= $(firstword $(wildcard $(RLP_CACHE)/tools/bin/bindgen) bindgen)
 RUSTFMT ?= $(firstword $(wildcard /usr/bin/rustfmt) rustfmt)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 
-# The rustc that built KDIR, and the tools that go with it.
+# The rustc that built KDIR, and the tools that go with it. Recipes that
+# call it start with `+`: make hands its jobs (-j) on only to recipes that
+# name $(MAKE) directly.
 klp_make = rustc=$$(scripts/check-kdir.sh $(KDIR)) && \
 	$(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
 		RUSTFMT=$(RUSTFMT) CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver
 
 modules clean:
-	@$(klp_make) $@
+	+@$(klp_make) $@
 
 rust-analyzer: modules
-	@$(klp_make) rust-analyzer
+	+@$(klp_make) rust-analyzer
 	@python3 scripts/rust-project.py rust-project.json Kbuild $(KDIR)
 
 upstream-series:

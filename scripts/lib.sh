@@ -96,7 +96,8 @@ prepare() {
 	say "Set-up 2/3: the Rust-enabled test kernel"
 	KDIR=$("$RLP_TOP/scripts/kernel.sh" build)
 	say "Set-up 3/3: building the modules against ${KDIR/#$HOME/\~}"
-	run_logged modules make -C "$RLP_TOP" KDIR="$KDIR"
+	# Kbuild compiles the modules one by one unless given jobs.
+	run_logged modules make -C "$RLP_TOP" KDIR="$KDIR" -j"$(($(nproc) + 1))"
 	if [ "${RLP_KERNEL:-}" = upstream ]; then
 		# The tests load the kernel's own sample, built with it, where
 		# they load the project's (test_modules/rust_livepatch.ko links
