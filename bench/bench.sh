@@ -44,6 +44,12 @@ fi
 previous="${log%.log}-previous.log"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
+# One vCPU (TCG emulates them in one host thread anyway). With a second,
+# the core's first try at a transition fails whenever that CPU is running
+# a task, its idle task included, and the transition completes at the
+# retry a second later: which of the two happened was chance, and the
+# medians of the same row moved by up to 200% between two runs.
+export VM_CPUS=${VM_CPUS:-1}
 vars=""
 for v in PARTS CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
 	[ -n "${!v:-}" ] && vars+="$v='${!v}' "

@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 PATCHES = {"unpatched": "unpatched", "c": "C", "rust": "Rust"}
 
 ALL_PARTS = {"redirect", "percall", "transition", "form"}
-VM_CPUS = os.environ.get("VM_CPUS") or "2"
+VM_CPUS = os.environ.get("VM_CPUS") or "1"
 
 # Where the rust-ftrace section starts and ends in benchmarks.md.
 RUST_TARGET_BEGIN = "<!-- begin: written by RLP_KERNEL=rust-ftrace make bench -->"
@@ -156,7 +156,11 @@ def report(rows, kdir, accel, top):
            "when it starts, then every second: the times fall in clusters (done at "
            "the first try, or after one, two, ... retries), and a median of a few "
            "runs can land in either. So each cell also says how many runs were "
-           "done within 1 s, at the first try.", "",
+           "done within 1 s, at the first try. The VM has one CPU: with two, the "
+           "first try failed whenever the other CPU was running a task (its idle "
+           "task included), by chance, and the same row moved by up to 200% "
+           "between two runs. With one, a first try fails only for a task with "
+           "the patched function on its stack.", "",
            "| load | N | C patch | Rust patch | C unpatch | Rust unpatch |",
            "|---|---|---|---|---|---|"]
     trans = [k for k in rows if k[0] == "transition"]

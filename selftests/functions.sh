@@ -100,9 +100,15 @@ MOD_TARGET=${KLP_JOB_TARGET:-klp_job_target}
 JOB_STATUS="$SYSFS_DEBUG_DIR/$MOD_TARGET/status"
 
 # job_status(field) - a field of klp_job_target's status (mode, original,
-#	patched, stale, queued, last, pid)
+#	patched, stale, queued, last, pid), read by the shell itself:
+#	wait_passes polls it, and under emulation each program run costs
+#	a tenth of a second or more
 function job_status() {
-	awk -v f="$1:" '$1 == f { print $2 }' "$JOB_STATUS"
+	local field value
+
+	while read -r field value _; do
+		[[ "$field" == "$1:" ]] && echo "$value" && return
+	done < "$JOB_STATUS"
 }
 
 # wait_passes(field, n) - wait until the job has run n more passes of the
