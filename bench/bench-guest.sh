@@ -46,12 +46,18 @@ declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch
 # now_ms: the time in ms, without a fork (polls must not load the guest).
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
+# A descriptor that never becomes readable, both ends of a pipe: `read -t`
+# on it waits without starting a program. sleep(1) would cost about 0.1 s
+# of the one emulated CPU per poll, at this shell's real-time priority,
+# and starve the tasks the transition waits for.
+exec {NEVER}<> <(:)
+
 # wait_for COND: poll COND every 10 ms for at most LIMIT s.
 wait_for() {
 	local end=$((${EPOCHREALTIME/./} + LIMIT * 1000000))
 	until eval "$1"; do
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
-		sleep 0.01
+		read -rt 0.01 -u "$NEVER" _ || :
 	done
 }
 
@@ -132,9 +138,12 @@ stop_readers() {
 	READERS=
 }
 
-# redirect TARGET: ns per call of TARGET's klp_bench_func() now, CALLS calls.
+# redirect TARGET: ns per call of TARGET's klp_bench_func() now, CALLS calls,
+# after a tenth as many untimed (the emulator translates the code anew after
+# each module load).
 redirect() {
 	local run=/sys/kernel/debug/$1/run calls ns
+	echo $((CALLS / 10 + 1)) > "$run" || fail "$1 refused CALLS=$CALLS"
 	echo "$CALLS" > "$run" || fail "$1 refused CALLS=$CALLS"
 	read -r calls ns < "$run"
 	awk -v ns="$ns" -v calls="$calls" 'BEGIN { printf "%.3f", ns / calls }'
@@ -172,14 +181,21 @@ if part redirect; then
 	fi
 fi
 
+# reads: ns per read of /proc/cmdline now, READS reads, after a tenth as
+# many untimed.
+reads() {
+	"$BIN/read_cmdline" $((READS / 10 + 1)) > /dev/null
+	"$BIN/read_cmdline" "$READS"
+}
+
 if part percall; then
 	echo "# per-call cost: $REPS repetitions of $READS reads of /proc/cmdline"
 	declare -A ns=([unpatched]="" [c]="" [rust]="")
 	for ((r = 1; r <= REPS; r++)); do
-		ns[unpatched]+=" $("$BIN/read_cmdline" "$READS")"
+		ns[unpatched]+=" $(reads)"
 		for p in $(order $r c rust); do
 			[ "$(enable "$p")" != - ] || fail "$p: transition not done in $LIMIT s"
-			ns[$p]+=" $("$BIN/read_cmdline" "$READS")"
+			ns[$p]+=" $(reads)"
 			disable "$p" > /dev/null
 			unload "$p"
 		done
