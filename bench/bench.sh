@@ -39,7 +39,7 @@ else
 	# A partial run is compared with the previous partial one, never
 	# made the baseline of a full run.
 	[ -z "${PARTS:-}" ] || log="${log%.log}-partial.log"
-	say "Measuring in a VM (can take 30 minutes under TCG)"
+	say "Measuring in a VM (about 15 minutes under TCG)"
 fi
 previous="${log%.log}-previous.log"
 info "results also in $log"
