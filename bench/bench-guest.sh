@@ -139,8 +139,8 @@ stop_readers() {
 }
 
 # redirect TARGET: ns per call of TARGET's klp_bench_func() now, CALLS calls,
-# after a tenth as many untimed (the emulator translates the code anew after
-# each module load).
+# after a tenth as many untimed: the first calls after a module load are not
+# timed.
 redirect() {
 	local run=/sys/kernel/debug/$1/run calls ns
 	echo $((CALLS / 10 + 1)) > "$run" || fail "$1 refused CALLS=$CALLS"
