@@ -39,16 +39,13 @@ else
 	# A partial run is compared with the previous partial one, never
 	# made the baseline of a full run.
 	[ -z "${PARTS:-}" ] || log="${log%.log}-partial.log"
-	say "Measuring in a VM (about 15 minutes under TCG)"
+	say "Measuring in a VM (11 to 15 minutes under TCG)"
 fi
 previous="${log%.log}-previous.log"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
-# One vCPU (TCG emulates them in one host thread anyway). With a second,
-# the core's first try at a transition fails whenever that CPU is running
-# a task, its idle task included, and the transition completes at the
-# retry a second later: which of the two happened was chance, and the
-# medians of the same row moved by up to 200% between two runs.
+# One vCPU: with a second, whether a transition completed at the core's
+# first try or a second later was chance (README, "Benchmarks").
 export VM_CPUS=${VM_CPUS:-1}
 vars=""
 for v in PARTS CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do

@@ -121,10 +121,10 @@ def report(rows, kdir, accel, top):
         "then C, ...), each repetition on the same settled load. The time per "
         "call or per read of the same loop falls, from one measurement to the "
         "next, into clusters up to twice apart, with nothing changed in the "
-        "guest: a cost of the emulator, whose cause we have not established. "
-        "The smallest value is the cost of the code, and the per-call cells "
-        "give it first, then the median and the largest; overheads and ratios "
-        "come from the smallest: a median lands in either cluster. Transition "
+        "guest (we have not found the cause). A median lands in either "
+        "cluster, so the per-call cells give the smallest value first, the "
+        "least disturbed measurement, then the median and the largest; "
+        "overheads and ratios come from the smallest. Transition "
         "cells give the median and, in parentheses, the smallest and largest "
         "value.",
         "",
@@ -175,7 +175,7 @@ def report(rows, kdir, accel, top):
            "runs can land in either. So each cell also says how many runs were "
            "done within 1 s, at the first try. The VM has one CPU: with two, the "
            "first try failed whenever the other CPU was running a task (its idle "
-           "task included), by chance, and the same row moved by up to 200% "
+           "task included), by chance, and the same row moved by up to 202% "
            "between two runs. With one, a first try fails only for a task with "
            "the patched function on its stack.", "",
            "| load | N | C patch | Rust patch | C unpatch | Rust unpatch |",
