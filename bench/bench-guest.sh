@@ -8,10 +8,14 @@
 #   RESULT redirect_rs VARIANT NS...     the same of the Rust twin
 #                                        (klp_bench_target_rs), where built
 #   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, REPS
-#   RESULT transition PATCH LOAD N P=MS,... U=MS,...
+#   RESULT transition PATCH LOAD N P=MS:TRIES,... U=MS:TRIES,...
 #                                        enable and disable times of TREPS
-#                                        repetitions (- past LIMIT s)
-#   RESULT form MODE PATCH_MS            (- when not done within FORM_LIMIT s)
+#                                        repetitions (- past LIMIT s), each
+#                                        with how many times the core tried
+#                                        to complete the transition
+#   RESULT form MODE MS:TRIES,...        enable times of the job's forms
+#                                        (- past FORM_LIMIT s), TREPS of the
+#                                        workqueue form, one of the kthread's
 #
 # C and Rust are measured in alternating order (C, Rust, then Rust, C, ...)
 # on the same, settled load: every load task has started its work before
@@ -43,8 +47,7 @@ declare -A KO=(
 declare -A NAME=([c]=livepatch_sample [rust]=rust_livepatch [job]=klp_job_patch
 		 [bench-c]=klp_bench_patch_c [bench-rust]=klp_bench_patch_rs)
 
-# now_ms: the time in ms, without a fork (polls must not load the guest).
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+TRACING=/sys/kernel/tracing
 
 # A descriptor that never becomes readable, both ends of a pipe: `read -t`
 # on it waits without starting a program. sleep(1) would cost about 0.1 s
@@ -75,29 +78,54 @@ fail() {
 	exit 1
 }
 
-# enable P: load patch P; print ms until its transition ended, or -.
-enable() {
-	local start
-	start=$(now_ms)
-	insmod "${KO[$1]}" || fail "cannot load ${KO[$1]}"
-	if wait_for "is_zero $KLP/${NAME[$1]}/transition"; then
-		echo $(($(now_ms) - start))
-	else
-		echo -
-	fi
+# The core tries to complete a transition when it starts it, then once a
+# second: a kprobe counts its tries, so that a transition's time can be told
+# apart from the retries it waited for.
+[ -e "$TRACING/kprobe_profile" ] || mount -t tracefs nodev "$TRACING" ||
+	fail "no tracefs at $TRACING"
+echo 0 > "$TRACING/tracing_on"
+echo 'p:klp_bench/klp_try klp_try_complete_transition' >> "$TRACING/kprobe_events" ||
+	fail "cannot put a kprobe on klp_try_complete_transition (CONFIG_KPROBE_EVENTS?)"
+echo 1 > "$TRACING/events/klp_bench/klp_try/enable"
+
+# tries: set TRIES to the kprobe's hits so far (read without a fork).
+tries() {
+	local name hits _
+	while read -r name hits _; do
+		[ "$name" = klp_try ] && break
+	done < "$TRACING/kprobe_profile"
+	TRIES=$hits
 }
 
-# disable P: unpatch P (reversing a stalled transition); print ms until its
-# sysfs directory went, or - after LIMIT s.
+# timed START_US TRIES_BEFORE COND: wait for COND; print the ms since
+# START_US, or - after LIMIT s, then ":" and the core's tries since.
+timed() {
+	local ms=- end
+	if wait_for "$3"; then
+		end=${EPOCHREALTIME/./}
+		ms=$(((end - $1) / 1000))
+	fi
+	tries
+	echo "$ms:$((TRIES - $2))"
+}
+
+# enable P: load patch P; print timed()'s until its transition ended.
+enable() {
+	local start
+	tries
+	start=${EPOCHREALTIME/./}
+	insmod "${KO[$1]}" || fail "cannot load ${KO[$1]}"
+	timed "$start" "$TRIES" "is_zero $KLP/${NAME[$1]}/transition"
+}
+
+# disable P: unpatch P (reversing a stalled transition); print timed()'s
+# until its sysfs directory went.
 disable() {
 	local start
-	start=$(now_ms)
+	tries
+	start=${EPOCHREALTIME/./}
 	echo 0 > "$KLP/${NAME[$1]}/enabled"
-	if wait_for "[ ! -e $KLP/${NAME[$1]} ]"; then
-		echo $(($(now_ms) - start))
-	else
-		echo -
-	fi
+	timed "$start" "$TRIES" "[ ! -e $KLP/${NAME[$1]} ]"
 }
 
 # unload P: wait (up to 10 minutes) for P's transition to end, remove P.
@@ -159,7 +187,7 @@ redirection() {
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(redirect "$1")"
 		for p in $(order $r c rust); do
-			[ "$(enable "bench-$p")" != - ] || fail "bench-$p: transition not done in $LIMIT s"
+			[[ "$(enable "bench-$p")" != -* ]] || fail "bench-$p: transition not done in $LIMIT s"
 			ns[$p]+=" $(redirect "$1")"
 			disable "bench-$p" > /dev/null
 			unload "bench-$p"
@@ -194,7 +222,7 @@ if part percall; then
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(reads)"
 		for p in $(order $r c rust); do
-			[ "$(enable "$p")" != - ] || fail "$p: transition not done in $LIMIT s"
+			[[ "$(enable "$p")" != -* ]] || fail "$p: transition not done in $LIMIT s"
 			ns[$p]+=" $(reads)"
 			disable "$p" > /dev/null
 			unload "$p"
@@ -226,14 +254,21 @@ if part transition; then
 fi
 
 if part form; then
-	echo "# job forms, patched by klp_job_patch: limit $FORM_LIMIT s each"
+	echo "# job forms, patched by klp_job_patch: $TREPS repetitions of the workqueue form, one of the kthread form, limit $FORM_LIMIT s each"
 	LIMIT=$FORM_LIMIT
 	for mode in workqueue kthread; do
-		insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$mode || exit 1
-		ms=$(enable job)
-		disable job > /dev/null
-		rmmod klp_job_target
-		unload job
-		echo "RESULT form $mode $ms"
+		# The kthread form never completes: once is enough.
+		reps=$TREPS
+		[ "$mode" = workqueue ] || reps=1
+		ms=""
+		for ((r = 1; r <= reps; r++)); do
+			insmod "$TOP/selftests/test_modules/klp_job_target.ko" mode=$mode ||
+				fail "cannot load klp_job_target mode=$mode"
+			ms+=",$(enable job)"
+			disable job > /dev/null
+			rmmod klp_job_target
+			unload job
+		done
+		echo "RESULT form $mode ${ms#,}"
 	done
 fi

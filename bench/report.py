@@ -38,10 +38,21 @@ RUST_TARGET_BEGIN = "<!-- begin: written by RLP_KERNEL=rust-ftrace make bench --
 RUST_TARGET_END = "<!-- end: RLP_KERNEL=rust-ftrace -->"
 
 
+def timings(text):
+    """The times and the core's tries of "MS:TRIES,...": MS is None past the
+    limit, TRIES None in a log from before the tries were counted."""
+    ms, tries = [], []
+    for v in text.split(","):
+        t, _, n = v.partition(":")
+        ms.append(None if t == "-" else float(t))
+        tries.append(int(n) if n else None)
+    return ms, tries
+
+
 def parse(log):
-    """{(kind, key...): [values]} of a log; a value is None when the
-    measurement did not complete in time."""
-    rows = {}
+    """{(kind, key...): [values]} of a log, a value None when the measurement
+    did not complete in time, and {key: [tries]} of its transitions."""
+    rows, tries = {}, {}
     with open(log) as f:
         for line in f:
             w = line.split()
@@ -52,11 +63,11 @@ def parse(log):
             elif w[1] == "transition" and len(w) == 7:
                 for part in w[5:]:
                     what, values = part.split("=", 1)
-                    rows[("transition", w[2], w[3], int(w[4]), what)] = [
-                        None if v == "-" else float(v) for v in values.split(",")]
+                    key = ("transition", w[2], w[3], int(w[4]), what)
+                    rows[key], tries[key] = timings(values)
             elif w[1] == "form":
-                rows[("form", w[2])] = [None if w[3] == "-" else float(w[3])]
-    return rows
+                rows[("form", w[2])], tries[("form", w[2])] = timings(w[3])
+    return rows, tries
 
 
 def stats(values):
@@ -94,18 +105,22 @@ def sizes(kdir, top):
     return rows
 
 
-def first_tries(values):
-    """How many of values were done within 1 s, at the core's first try."""
-    return sum(1 for v in values if v is not None and v < 1000)
+def first_tries(values, tries):
+    """How many of the runs completed at the core's first try, or None if
+    their tries were not counted."""
+    if None in tries:
+        return None
+    return sum(1 for v, t in zip(values, tries) if v is not None and t == 1)
 
 
-def transition_cell(values):
-    """cell(), and how many runs were done within 1 s (the core's retry
-    period: those completed at its first try)."""
-    return f"{cell(values)}; {first_tries(values)}/{len(values)} < 1 s"
+def transition_cell(values, tries, unit=""):
+    """cell(), and how many runs completed at the core's first try."""
+    first = first_tries(values, tries)
+    count = "tries not counted" if first is None else f"{first}/{len(values)} at the first try"
+    return f"{cell(values, unit)}; {count}"
 
 
-def report(rows, kdir, accel, top):
+def report(rows, tries, kdir, accel, top):
     limit = os.environ.get("LIMIT") or "60"
     release = subprocess.run(["make", "-s", "-C", kdir, "kernelrelease"],
                              capture_output=True, text=True).stdout.strip()
@@ -172,8 +187,9 @@ def report(rows, kdir, accel, top):
            "before the first measurement. The core tries to complete a transition "
            "when it starts, then every second: the times fall in clusters (done at "
            "the first try, or after one, two, ... retries), and a median of a few "
-           "runs can land in either. So each cell also says how many runs were "
-           "done within 1 s, at the first try. The VM has one CPU: with two, the "
+           "runs can land in either. So each cell also says how many runs the "
+           "core completed at its first try, counted by a kprobe on "
+           "`klp_try_complete_transition()`. The VM has one CPU: with two, the "
            "first try failed whenever the other CPU was running a task (its idle "
            "task included), by chance, and the same row moved by up to 202% "
            "between two runs. With one, a first try fails only for a task with "
@@ -183,16 +199,18 @@ def report(rows, kdir, accel, top):
     trans = [k for k in rows if k[0] == "transition"]
     for load in ("sleeping", "busy"):
         for n in sorted({k[3] for k in trans if k[2] == load}):
-            cells = [transition_cell(rows.get(("transition", p, load, n, w), [None]))
-                     for w in ("P", "U") for p in ("c", "rust")]
+            keys = [("transition", p, load, n, w) for w in ("P", "U") for p in ("c", "rust")]
+            cells = [transition_cell(rows.get(k, [None]), tries.get(k, [None])) for k in keys]
             md.append(f"| {load} | {n} | " + " | ".join(cells) + " |")
 
     md += ["", "## The job's forms, patched by klp_job_patch", "",
+           "From `insmod` of the patch to `transition` reading 0, with the "
+           "form's limit (`FORM_LIMIT`); the kthread form, which must never "
+           "complete, once.", "",
            "| form | insmod to transition 0 |", "|---|---|"]
     for mode in ("workqueue", "kthread"):
         if ("form", mode) in rows:
-            v = rows[("form", mode)][0]
-            md.append(f"| {mode} | {'did not complete' if v is None else f'{v:.0f} ms'} |")
+            md.append(f"| {mode} | {transition_cell(rows[('form', mode)], tries[('form', mode)], ' ms')} |")
 
     md += ["", "## Size", "", "| module | text | data | bss | .ko bytes |", "|---|---|---|---|---|"]
     md += sizes(kdir, top)
@@ -297,7 +315,7 @@ def plot(rows, release, accel, path):
     fig.savefig(path, dpi=100)
 
 
-def compare(rows, previous):
+def compare(rows, tries, previous, previous_tries):
     """Lines comparing this run with a previous one: the smallest values of
     the per-call rows, the medians of the others. A
     transition row whose runs all fell in the same cluster in both runs
@@ -322,9 +340,10 @@ def compare(rows, previous):
         diff = (a - b) / b
         settled, note = True, ""
         if k[0] in ("transition", "form"):
-            fa, fb = first_tries(rows[k]), first_tries(previous[k])
+            fa, fb = first_tries(rows[k], tries[k]), first_tries(previous[k], previous_tries[k])
             settled = (fa, fb) == (0, 0) or (fa, fb) == (len(rows[k]), len(previous[k]))
-            note = f", first try {fb}/{len(previous[k])} then {fa}/{len(rows[k])}"
+            note = (f", first try {'?' if fb is None else fb}/{len(previous[k])} "
+                    f"then {'?' if fa is None else fa}/{len(rows[k])}")
         worst = max(worst, abs(diff))
         if settled:
             worst_settled = max(worst_settled, abs(diff))
@@ -343,7 +362,7 @@ def write(path, text):
 def main():
     log, kdir, accel, docs = sys.argv[1:5]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    rows = parse(log)
+    rows, tries = parse(log)
     path = f"{docs}/benchmarks.md"
     os.makedirs(docs, exist_ok=True)
     if os.environ.get("RLP_KERNEL") == "rust-ftrace":
@@ -360,7 +379,7 @@ def main():
         write(path, with_section(text, section))
         print("\n".join(section))
     else:
-        md, release = report(rows, kdir, accel, top)
+        md, release = report(rows, tries, kdir, accel, top)
         print("\n".join(md))
         parts = set((os.environ.get("PARTS") or " ".join(ALL_PARTS)).split())
         if parts != ALL_PARTS:
@@ -373,7 +392,7 @@ def main():
     if len(sys.argv) > 5 and os.path.exists(sys.argv[5]):
         print(f"\nThis run against the previous one ({sys.argv[5]}), the smallest "
               "values of the per-call rows, the medians of the others:")
-        print("\n".join(compare(rows, parse(sys.argv[5]))))
+        print("\n".join(compare(rows, tries, *parse(sys.argv[5]))))
 
 
 if __name__ == "__main__":
