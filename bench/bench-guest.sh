@@ -8,12 +8,14 @@
 #   RESULT redirect_rs VARIANT NS...     the same of the Rust twin
 #                                        (klp_bench_target_rs), where built
 #   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, REPS
-#   RESULT transition PATCH LOAD N P=MS:TRIES,... U=MS:TRIES,...
+#   RESULT transition PATCH LOAD N P=MS:TRIES:SCANS,... U=MS:TRIES:SCANS,...
 #                                        enable and disable times of TREPS
 #                                        repetitions (- past LIMIT s), each
 #                                        with how many times the core tried
-#                                        to complete the transition
-#   RESULT form MODE MS:TRIES,...        enable times of the job's forms
+#                                        to complete the transition, and
+#                                        how many times RCU Tasks rescanned
+#                                        its holdouts meanwhile
+#   RESULT form MODE MS:TRIES:SCANS,...  enable times of the job's forms
 #                                        (- past FORM_LIMIT s), TREPS of the
 #                                        workqueue form, one of the kthread's
 #
@@ -78,54 +80,61 @@ fail() {
 	exit 1
 }
 
-# The core tries to complete a transition when it starts it, then once a
-# second: a kprobe counts its tries, so that a transition's time can be told
-# apart from the retries it waited for.
+# Two waits of the kernel make a transition's time fall in clusters: the
+# core tries to complete it when it starts it, then once a second; and
+# unpatching waits for an RCU Tasks grace period (ftrace frees the patch's
+# trampoline), which rescans the tasks it still waits for every 100 ms or
+# more. Kprobes count both.
 [ -e "$TRACING/kprobe_profile" ] || mount -t tracefs nodev "$TRACING" ||
 	fail "no tracefs at $TRACING"
 echo 0 > "$TRACING/tracing_on"
-echo 'p:klp_bench/klp_try klp_try_complete_transition' >> "$TRACING/kprobe_events" ||
-	fail "cannot put a kprobe on klp_try_complete_transition (CONFIG_KPROBE_EVENTS?)"
-echo 1 > "$TRACING/events/klp_bench/klp_try/enable"
+for probe in klp_try:klp_try_complete_transition rcu_scan:check_all_holdout_tasks; do
+	echo "p:klp_bench/${probe%:*} ${probe#*:}" >> "$TRACING/kprobe_events" ||
+		fail "cannot put a kprobe on ${probe#*:} (CONFIG_KPROBE_EVENTS?)"
+	echo 1 > "$TRACING/events/klp_bench/${probe%:*}/enable"
+done
 
-# tries: set TRIES to the kprobe's hits so far (read without a fork).
-tries() {
+# counts: set TRIES and SCANS to the kprobes' hits so far (no fork).
+counts() {
 	local name hits _
 	while read -r name hits _; do
-		[ "$name" = klp_try ] && break
+		case $name in
+		klp_try) TRIES=$hits ;;
+		rcu_scan) SCANS=$hits ;;
+		esac
 	done < "$TRACING/kprobe_profile"
-	TRIES=$hits
 }
 
-# timed START_US TRIES_BEFORE COND: wait for COND; print the ms since
-# START_US, or - after LIMIT s, then ":" and the core's tries since.
+# timed START_US COND: wait for COND; print the ms since START_US, or -
+# after LIMIT s, then the core's tries and RCU Tasks' rescans since
+# counts() was last called: MS:TRIES:SCANS.
 timed() {
-	local ms=- end
-	if wait_for "$3"; then
+	local ms=- end tries=$TRIES scans=$SCANS
+	if wait_for "$2"; then
 		end=${EPOCHREALTIME/./}
 		ms=$(((end - $1) / 1000))
 	fi
-	tries
-	echo "$ms:$((TRIES - $2))"
+	counts
+	echo "$ms:$((TRIES - tries)):$((SCANS - scans))"
 }
 
 # enable P: load patch P; print timed()'s until its transition ended.
 enable() {
 	local start
-	tries
+	counts
 	start=${EPOCHREALTIME/./}
 	insmod "${KO[$1]}" || fail "cannot load ${KO[$1]}"
-	timed "$start" "$TRIES" "is_zero $KLP/${NAME[$1]}/transition"
+	timed "$start" "is_zero $KLP/${NAME[$1]}/transition"
 }
 
 # disable P: unpatch P (reversing a stalled transition); print timed()'s
 # until its sysfs directory went.
 disable() {
 	local start
-	tries
+	counts
 	start=${EPOCHREALTIME/./}
 	echo 0 > "$KLP/${NAME[$1]}/enabled"
-	timed "$start" "$TRIES" "[ ! -e $KLP/${NAME[$1]} ]"
+	timed "$start" "[ ! -e $KLP/${NAME[$1]} ]"
 }
 
 # unload P: wait (up to 10 minutes) for P's transition to end, remove P.

@@ -39,20 +39,23 @@ RUST_TARGET_END = "<!-- end: RLP_KERNEL=rust-ftrace -->"
 
 
 def timings(text):
-    """The times and the core's tries of "MS:TRIES,...": MS is None past the
-    limit, TRIES None in a log from before the tries were counted."""
-    ms, tries = [], []
+    """The times, and the counts of the kernel's waits, of
+    "MS:TRIES:SCANS,...": MS is None past the limit; a count is a pair
+    (the core's tries, RCU Tasks' rescans), None in a log from before they
+    were counted."""
+    ms, counts = [], []
     for v in text.split(","):
-        t, _, n = v.partition(":")
+        t, *n = v.split(":")
         ms.append(None if t == "-" else float(t))
-        tries.append(int(n) if n else None)
-    return ms, tries
+        counts.append(tuple(map(int, n)) if len(n) == 2 else None)
+    return ms, counts
 
 
 def parse(log):
     """{(kind, key...): [values]} of a log, a value None when the measurement
-    did not complete in time, and {key: [tries]} of its transitions."""
-    rows, tries = {}, {}
+    did not complete in time, and {key: [counts]} of its transitions
+    (timings())."""
+    rows, counts = {}, {}
     with open(log) as f:
         for line in f:
             w = line.split()
@@ -64,10 +67,10 @@ def parse(log):
                 for part in w[5:]:
                     what, values = part.split("=", 1)
                     key = ("transition", w[2], w[3], int(w[4]), what)
-                    rows[key], tries[key] = timings(values)
+                    rows[key], counts[key] = timings(values)
             elif w[1] == "form":
-                rows[("form", w[2])], tries[("form", w[2])] = timings(w[3])
-    return rows, tries
+                rows[("form", w[2])], counts[("form", w[2])] = timings(w[3])
+    return rows, counts
 
 
 def stats(values):
@@ -105,22 +108,28 @@ def sizes(kdir, top):
     return rows
 
 
-def first_tries(values, tries):
+def first_tries(values, counts):
     """How many of the runs completed at the core's first try, or None if
     their tries were not counted."""
-    if None in tries:
+    if None in counts:
         return None
-    return sum(1 for v, t in zip(values, tries) if v is not None and t == 1)
+    return sum(1 for v, c in zip(values, counts) if v is not None and c[0] == 1)
 
 
-def transition_cell(values, tries, unit=""):
-    """cell(), and how many runs completed at the core's first try."""
-    first = first_tries(values, tries)
-    count = "tries not counted" if first is None else f"{first}/{len(values)} at the first try"
-    return f"{cell(values, unit)}; {count}"
+def transition_cell(values, counts, unit=""):
+    """cell(), how many runs completed at the core's first try, and how many
+    times RCU Tasks rescanned its holdouts in a run (fewest-most)."""
+    first = first_tries(values, counts)
+    if first is None:
+        return f"{cell(values, unit)}; tries not counted"
+    text = f"{cell(values, unit)}; {first}/{len(values)} at the first try"
+    lo, hi = min(c[1] for c in counts), max(c[1] for c in counts)
+    if not hi:
+        return text
+    return text + f", rescans {lo}" + (f"-{hi}" if hi > lo else "")
 
 
-def report(rows, tries, kdir, accel, top):
+def report(rows, counts, kdir, accel, top):
     limit = os.environ.get("LIMIT") or "60"
     release = subprocess.run(["make", "-s", "-C", kdir, "kernelrelease"],
                              capture_output=True, text=True).stdout.strip()
@@ -189,7 +198,12 @@ def report(rows, tries, kdir, accel, top):
            "the first try, or after one, two, ... retries), and a median of a few "
            "runs can land in either. So each cell also says how many runs the "
            "core completed at its first try, counted by a kprobe on "
-           "`klp_try_complete_transition()`. The VM has one CPU: with two, the "
+           "`klp_try_complete_transition()`. Unpatching also waits for an RCU "
+           "Tasks grace period (ftrace frees the patch's trampoline after "
+           "`synchronize_rcu_tasks()`), which looks again at the tasks it still "
+           "waits for every 100 ms or more: a second kprobe, on "
+           "`check_all_holdout_tasks()`, counts these rescans, fewest-most per "
+           "run. The VM has one CPU: with two, the "
            "first try failed whenever the other CPU was running a task (its idle "
            "task included), by chance, and the same row moved by up to 202% "
            "between two runs. With one, a first try fails only for a task with "
@@ -200,7 +214,7 @@ def report(rows, tries, kdir, accel, top):
     for load in ("sleeping", "busy"):
         for n in sorted({k[3] for k in trans if k[2] == load}):
             keys = [("transition", p, load, n, w) for w in ("P", "U") for p in ("c", "rust")]
-            cells = [transition_cell(rows.get(k, [None]), tries.get(k, [None])) for k in keys]
+            cells = [transition_cell(rows.get(k, [None]), counts.get(k, [None])) for k in keys]
             md.append(f"| {load} | {n} | " + " | ".join(cells) + " |")
 
     md += ["", "## The job's forms, patched by klp_job_patch", "",
@@ -210,7 +224,7 @@ def report(rows, tries, kdir, accel, top):
            "| form | insmod to transition 0 |", "|---|---|"]
     for mode in ("workqueue", "kthread"):
         if ("form", mode) in rows:
-            md.append(f"| {mode} | {transition_cell(rows[('form', mode)], tries[('form', mode)], ' ms')} |")
+            md.append(f"| {mode} | {transition_cell(rows[('form', mode)], counts[('form', mode)], ' ms')} |")
 
     md += ["", "## Size", "", "| module | text | data | bss | .ko bytes |", "|---|---|---|---|---|"]
     md += sizes(kdir, top)
@@ -315,12 +329,18 @@ def plot(rows, release, accel, path):
     fig.savefig(path, dpi=100)
 
 
-def compare(rows, tries, previous, previous_tries):
+def clusters(counts):
+    """The clusters a row's runs fell in, (tries, rescans); None if not
+    counted."""
+    return None if None in counts else set(counts)
+
+
+def compare(rows, counts, previous, previous_counts):
     """Lines comparing this run with a previous one: the smallest values of
-    the per-call rows, the medians of the others. A
-    transition row whose runs all fell in the same cluster in both runs
-    (all, or none, done at the first try) is "settled"; the others can
-    differ by a retry (1 s) from run to run without anything changing."""
+    the per-call rows, the medians of the others. A transition row whose
+    runs all fell in the same cluster, in both runs, is "settled"; the
+    others can differ by a retry (1 s) or a rescan (100 ms) from run to run
+    without anything changing."""
     out, worst, worst_settled = [], 0.0, 0.0
     for k in sorted(previous.keys() - rows.keys(), key=str):
         out.append(f"  {' '.join(map(str, k))}: in the previous run only")
@@ -340,8 +360,9 @@ def compare(rows, tries, previous, previous_tries):
         diff = (a - b) / b
         settled, note = True, ""
         if k[0] in ("transition", "form"):
-            fa, fb = first_tries(rows[k], tries[k]), first_tries(previous[k], previous_tries[k])
-            settled = (fa, fb) == (0, 0) or (fa, fb) == (len(rows[k]), len(previous[k]))
+            fa, fb = first_tries(rows[k], counts[k]), first_tries(previous[k], previous_counts[k])
+            ca, cb = clusters(counts[k]), clusters(previous_counts[k])
+            settled = ca is not None and cb is not None and len(ca | cb) == 1
             note = (f", first try {'?' if fb is None else fb}/{len(previous[k])} "
                     f"then {'?' if fa is None else fa}/{len(rows[k])}")
         worst = max(worst, abs(diff))
@@ -350,7 +371,8 @@ def compare(rows, tries, previous, previous_tries):
         out.append(f"  {' '.join(map(str, k))}: {b:.2f} then {a:.2f} ({diff:+.0%}{note})"
                    + ("  <- over 20%" if abs(diff) > 0.2 else ""))
     out.append(f"largest difference between the two runs: {worst:.0%}; "
-               f"in the rows settled in one cluster (all or none at the first try): {worst_settled:.0%}")
+               f"in the rows settled in one cluster (every run of both with the same "
+               f"tries and RCU Tasks rescans): {worst_settled:.0%}")
     return out
 
 
@@ -362,7 +384,7 @@ def write(path, text):
 def main():
     log, kdir, accel, docs = sys.argv[1:5]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    rows, tries = parse(log)
+    rows, counts = parse(log)
     path = f"{docs}/benchmarks.md"
     os.makedirs(docs, exist_ok=True)
     if os.environ.get("RLP_KERNEL") == "rust-ftrace":
@@ -379,7 +401,7 @@ def main():
         write(path, with_section(text, section))
         print("\n".join(section))
     else:
-        md, release = report(rows, tries, kdir, accel, top)
+        md, release = report(rows, counts, kdir, accel, top)
         print("\n".join(md))
         parts = set((os.environ.get("PARTS") or " ".join(ALL_PARTS)).split())
         if parts != ALL_PARTS:
@@ -392,7 +414,7 @@ def main():
     if len(sys.argv) > 5 and os.path.exists(sys.argv[5]):
         print(f"\nThis run against the previous one ({sys.argv[5]}), the smallest "
               "values of the per-call rows, the medians of the others:")
-        print("\n".join(compare(rows, tries, *parse(sys.argv[5]))))
+        print("\n".join(compare(rows, counts, *parse(sys.argv[5]))))
 
 
 if __name__ == "__main__":
