@@ -4,10 +4,12 @@
 # bench-guest.sh KDIR BINDIR: runs inside the test VM (`make bench`).
 # Prints one "RESULT ..." line per measurement for report.py:
 #   RESULT redirect VARIANT NS...        ns per call of klp_bench_func(), one
-#                                        value per repetition (REPS)
+#                                        value per window (WINDOWS in each
+#                                        of REPS repetitions)
 #   RESULT redirect_rs VARIANT NS...     the same of the Rust twin
 #                                        (klp_bench_target_rs), where built
-#   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, REPS
+#   RESULT percall VARIANT NS...         ns per read of /proc/cmdline, the
+#                                        same windows
 #   RESULT transition PATCH LOAD N P=MS:TRIES:SCANS,... U=MS:TRIES:SCANS,...
 #                                        enable and disable times of TREPS
 #                                        repetitions (- past LIMIT s), each
@@ -31,6 +33,7 @@ KLP=/sys/kernel/livepatch
 CALLS=${CALLS:-10000000}
 READS=${READS:-100000}
 REPS=${REPS:-9}
+WINDOWS=${WINDOWS:-10}
 TREPS=${TREPS:-7}
 SLEEPING=${SLEEPING:-0 100 1000 10000}
 BUSY=${BUSY:-10 100 500}
@@ -175,15 +178,23 @@ stop_readers() {
 	READERS=
 }
 
-# redirect TARGET: ns per call of TARGET's klp_bench_func() now, CALLS calls,
-# after a tenth as many untimed: the first calls after a module load are not
-# timed.
+# The host's own speed varies from one fraction of a second to the next
+# (README, "Benchmarks"): each repetition times WINDOWS short windows, and
+# the report takes the smallest of many.
+
+# redirect TARGET: ns per call of TARGET's klp_bench_func() now, in WINDOWS
+# windows of CALLS / WINDOWS calls, after a tenth of CALLS untimed: the first
+# calls after a module load are not timed.
 redirect() {
-	local run=/sys/kernel/debug/$1/run calls ns
+	local run=/sys/kernel/debug/$1/run calls ns ps w out=""
 	echo $((CALLS / 10 + 1)) > "$run" || fail "$1 refused CALLS=$CALLS"
-	echo "$CALLS" > "$run" || fail "$1 refused CALLS=$CALLS"
-	read -r calls ns < "$run"
-	awk -v ns="$ns" -v calls="$calls" 'BEGIN { printf "%.3f", ns / calls }'
+	for ((w = 0; w < WINDOWS; w++)); do
+		echo $((CALLS / WINDOWS)) > "$run" || fail "$1 refused CALLS=$CALLS"
+		read -r calls ns < "$run"
+		ps=$((ns * 1000 / calls))
+		printf -v out '%s %d.%03d' "$out" $((ps / 1000)) $((ps % 1000))
+	done
+	echo "${out# }"
 }
 
 # redirection TARGET KIND: print "RESULT KIND VARIANT NS..." of TARGET's
@@ -191,7 +202,7 @@ redirect() {
 redirection() {
 	local r p v
 	local -A ns=([unpatched]="" [c]="" [rust]="")
-	echo "# redirection: $REPS repetitions of $CALLS calls of $1's klp_bench_func()"
+	echo "# redirection: $REPS repetitions of $WINDOWS windows of $((CALLS / WINDOWS)) calls of $1's klp_bench_func()"
 	insmod "$TOP/bench/modules/$1.ko" || fail "cannot load $1"
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(redirect "$1")"
@@ -218,15 +229,15 @@ if part redirect; then
 	fi
 fi
 
-# reads: ns per read of /proc/cmdline now, READS reads, after a tenth as
-# many untimed.
+# reads: ns per read of /proc/cmdline now, in WINDOWS windows of
+# READS / WINDOWS reads, after a tenth of READS untimed.
 reads() {
 	"$BIN/read_cmdline" $((READS / 10 + 1)) > /dev/null
-	"$BIN/read_cmdline" "$READS"
+	"$BIN/read_cmdline" $((READS / WINDOWS)) "$WINDOWS"
 }
 
 if part percall; then
-	echo "# per-call cost: $REPS repetitions of $READS reads of /proc/cmdline"
+	echo "# per-call cost: $REPS repetitions of $WINDOWS windows of $((READS / WINDOWS)) reads of /proc/cmdline"
 	declare -A ns=([unpatched]="" [c]="" [rust]="")
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(reads)"

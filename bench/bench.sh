@@ -12,7 +12,8 @@
 # of the C target's function and of its Rust twin, and writes only that
 # section of docs/benchmarks.md.
 #
-# PARTS, CALLS, READS, REPS, TREPS, SLEEPING, BUSY, BUSY_MS, LIMIT, FORM_LIMIT tune
+# PARTS, CALLS, READS, REPS, WINDOWS, TREPS, SLEEPING, BUSY, BUSY_MS, LIMIT,
+# FORM_LIMIT tune
 # the guest's measurements (see bench-guest.sh); VM_MEMORY (4G) must hold
 # the largest SLEEPING.
 
@@ -48,7 +49,7 @@ export VM_MEMORY=${VM_MEMORY:-4G}
 # first try or a second later was chance (README, "Benchmarks").
 export VM_CPUS=${VM_CPUS:-1}
 vars=""
-for v in PARTS CALLS READS REPS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
+for v in PARTS CALLS READS REPS WINDOWS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do
 	[ -n "${!v:-}" ] && vars+="$v='${!v}' "
 done
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * read_cmdline N - read /proc/cmdline N times from offset 0, so that every
- * read runs its show function (the one a livepatch replaces) once, and
- * print the mean time of one read in nanoseconds.
+ * read_cmdline N [W] - read /proc/cmdline N times from offset 0, so that
+ * every read runs its show function (the one a livepatch replaces) once, and
+ * print the mean time of one read in nanoseconds; W times (default 1), the
+ * means on one line.
  */
 
 #include <fcntl.h>
@@ -15,11 +16,12 @@ int main(int argc, char **argv)
 {
 	struct timespec start, end;
 	char buf[4096];
-	long i, n;
+	long i, n, w, windows = 1;
 	int fd;
 
-	if (argc != 2 || (n = atol(argv[1])) <= 0) {
-		fprintf(stderr, "usage: %s N\n", argv[0]);
+	if (argc < 2 || argc > 3 || (n = atol(argv[1])) <= 0 ||
+	    (argc == 3 && (windows = atol(argv[2])) <= 0)) {
+		fprintf(stderr, "usage: %s N [W]\n", argv[0]);
 		return 2;
 	}
 	fd = open("/proc/cmdline", O_RDONLY);
@@ -27,15 +29,18 @@ int main(int argc, char **argv)
 		perror("/proc/cmdline");
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (i = 0; i < n; i++) {
-		if (pread(fd, buf, sizeof(buf), 0) <= 0) {
-			perror("pread");
-			return 1;
+	for (w = 0; w < windows; w++) {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		for (i = 0; i < n; i++) {
+			if (pread(fd, buf, sizeof(buf), 0) <= 0) {
+				perror("pread");
+				return 1;
+			}
 		}
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		printf("%s%.1f", w ? " " : "", ((end.tv_sec - start.tv_sec) * 1e9 +
+						 (end.tv_nsec - start.tv_nsec)) / n);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	printf("%.1f\n", ((end.tv_sec - start.tv_sec) * 1e9 +
-			  (end.tv_nsec - start.tv_nsec)) / n);
+	printf("\n");
 	return 0;
 }
