@@ -19,8 +19,10 @@ int main(int argc, char **argv)
 	long i, n, w, windows = 1;
 	int fd;
 
-	if (argc < 2 || argc > 3 || (n = atol(argv[1])) <= 0 ||
-	    (argc == 3 && (windows = atol(argv[2])) <= 0)) {
+	n = argc > 1 ? atol(argv[1]) : 0;
+	if (argc == 3)
+		windows = atol(argv[2]);
+	if (argc < 2 || argc > 3 || n <= 0 || windows <= 0) {
 		fprintf(stderr, "usage: %s N [W]\n", argv[0]);
 		return 2;
 	}
