@@ -76,35 +76,46 @@ is_zero() {
 }
 
 # fail MSG: stop the whole bench, also from a $(...) subshell ($$ is the
-# script's pid there too).
+# script's pid there too). MSG goes to the script's own output, which the
+# host shows and logs (the guest's stderr goes only to its console log).
+exec {OUT}>&1
 fail() {
-	echo "ERROR: $*" >&2
+	echo "ERROR: $*" >&"$OUT"
 	kill $$
 	exit 1
 }
 
 # Two waits of the kernel make a transition's time fall in clusters: the
-# core tries to complete it when it starts it, then once a second; and
-# unpatching waits for an RCU Tasks grace period (ftrace frees the patch's
-# trampoline), which rescans the tasks it still waits for every 100 ms or
-# more. Kprobes count both.
+# core tries to complete it when it starts it, then about once a second
+# (rounded to a whole second); and unpatching waits for an RCU Tasks grace
+# period (ftrace frees the patch's trampoline), which rescans the tasks it
+# still waits for every 100 ms or more. Kprobes count both. They stay armed
+# for the whole run, the per-call loops included: neither function is on
+# those paths.
 [ -e "$TRACING/kprobe_profile" ] || mount -t tracefs nodev "$TRACING" ||
 	fail "no tracefs at $TRACING"
+# Only the hit counts are read, and kprobe_profile counts hits with the
+# ring buffer off.
 echo 0 > "$TRACING/tracing_on"
 for probe in klp_try:klp_try_complete_transition rcu_scan:check_all_holdout_tasks; do
 	echo "p:klp_bench/${probe%:*} ${probe#*:}" >> "$TRACING/kprobe_events" ||
 		fail "cannot put a kprobe on ${probe#*:} (CONFIG_KPROBE_EVENTS?)"
-	echo 1 > "$TRACING/events/klp_bench/${probe%:*}/enable"
+	echo 1 > "$TRACING/events/klp_bench/${probe%:*}/enable" ||
+		fail "cannot enable the kprobe on ${probe#*:}"
 done
 
-# counts: set TRIES and SCANS to the kprobes' hits so far (no fork).
+# counts: set TRIES and SCANS to the kprobes' hits so far, and MISSED to
+# the hits they missed (no fork).
 counts() {
-	local name hits _
-	while read -r name hits _; do
+	local name hits missed
+	MISSED=0
+	while read -r name hits missed; do
 		case $name in
 		klp_try) TRIES=$hits ;;
 		rcu_scan) SCANS=$hits ;;
+		*) continue ;;
 		esac
+		MISSED=$((MISSED + missed))
 	done < "$TRACING/kprobe_profile"
 }
 
@@ -118,6 +129,7 @@ timed() {
 		ms=$(((end - $1) / 1000))
 	fi
 	counts
+	[ "$MISSED" -eq 0 ] || fail "the kprobes missed $MISSED hits: the counts are wrong"
 	echo "$ms:$((TRIES - tries)):$((SCANS - scans))"
 }
 
@@ -154,6 +166,9 @@ for p in $PARTS; do
 	[[ " redirect percall transition form " = *" $p "* ]] ||
 		fail "PARTS: $p is none of redirect percall transition form"
 done
+[ "$REPS" -ge 1 ] && [ "$TREPS" -ge 1 ] && [ "$WINDOWS" -ge 1 ] &&
+	[ "$CALLS" -ge "$WINDOWS" ] && [ "$READS" -ge "$WINDOWS" ] ||
+	fail "REPS, TREPS and WINDOWS must be at least 1, CALLS and READS at least WINDOWS"
 
 # order R A B: A B for an odd repetition R, B A for an even one.
 order() {
@@ -178,9 +193,9 @@ stop_readers() {
 	READERS=
 }
 
-# The host's own speed varies from one fraction of a second to the next
-# (README, "Benchmarks"): each repetition times WINDOWS short windows, and
-# the report takes the smallest of many.
+# The machine's speed varies over time (README, "Benchmarks"): each
+# repetition times WINDOWS short windows, and the report takes the smallest
+# of them all.
 
 # redirect TARGET: ns per call of TARGET's klp_bench_func() now, in WINDOWS
 # windows of CALLS / WINDOWS calls, after a tenth of CALLS untimed: the first
@@ -189,7 +204,7 @@ redirect() {
 	local run=/sys/kernel/debug/$1/run calls ns ps w out=""
 	echo $((CALLS / 10 + 1)) > "$run" || fail "$1 refused CALLS=$CALLS"
 	for ((w = 0; w < WINDOWS; w++)); do
-		echo $((CALLS / WINDOWS)) > "$run" || fail "$1 refused CALLS=$CALLS"
+		echo $((CALLS / WINDOWS)) > "$run" || fail "$1 refused $((CALLS / WINDOWS)) calls"
 		read -r calls ns < "$run"
 		ps=$((ns * 1000 / calls))
 		printf -v out '%s %d.%03d' "$out" $((ps / 1000)) $((ps % 1000))

@@ -53,7 +53,8 @@ for v in PARTS CALLS READS REPS WINDOWS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_L
 	[ -n "${!v:-}" ] && vars+="$v='${!v}' "
 done
 "$RLP_TOP/scripts/vm.sh" "$KDIR" "${VM_TIMEOUT:-3600}" \
-	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log.new"
+	"$vars'$RLP_TOP/bench/bench-guest.sh' '$KDIR' '$bin'" | tee "$log.new" ||
+	die "the benchmark stopped in the VM (the ERROR line above says why): its output is in $log.new"
 grep -q '^RESULT ' "$log.new" || die "the VM printed no results (PARTS='${PARTS:-}'?): see $log.new"
 # Only a complete run becomes the next run's baseline.
 [ -f "$log" ] && mv "$log" "$previous"

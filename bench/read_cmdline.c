@@ -17,6 +17,7 @@ int main(int argc, char **argv)
 	struct timespec start, end;
 	char buf[4096];
 	long i, n, w, windows = 1;
+	double ns;
 	int fd;
 
 	n = argc > 1 ? atol(argv[1]) : 0;
@@ -40,8 +41,9 @@ int main(int argc, char **argv)
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &end);
-		printf("%s%.1f", w ? " " : "", ((end.tv_sec - start.tv_sec) * 1e9 +
-						 (end.tv_nsec - start.tv_nsec)) / n);
+		ns = (end.tv_sec - start.tv_sec) * 1e9 +
+		     (end.tv_nsec - start.tv_nsec);
+		printf("%s%.1f", w ? " " : "", ns / n);
 	}
 	printf("\n");
 	return 0;

@@ -117,12 +117,19 @@ def first_tries(values, counts):
 
 
 def transition_cell(values, counts, unit=""):
-    """cell(), how many runs completed at the core's first try, and how many
-    times RCU Tasks rescanned its holdouts in a run (fewest-most)."""
+    """cell(), how many runs completed at the core's first try (or, if none
+    completed, how many tries failed), and how many times RCU Tasks
+    rescanned its holdouts in a run (fewest-most)."""
+    if values is None:
+        return "not measured"
     first = first_tries(values, counts)
     if first is None:
         return f"{cell(values, unit)}; tries not counted"
-    text = f"{cell(values, unit)}; {first}/{len(values)} at the first try"
+    if all(v is None for v in values):
+        tries = "-".join(sorted({str(c[0]) for c in counts}, key=int))
+        text = f"{cell(values, unit)}; the core tried {tries} times"
+    else:
+        text = f"{cell(values, unit)}; {first}/{len(values)} at the first try"
     lo, hi = min(c[1] for c in counts), max(c[1] for c in counts)
     if not hi:
         return text
@@ -145,8 +152,9 @@ def report(rows, counts, kdir, accel, top):
         "then C, ...), each repetition on the same settled load. The time per "
         "call or per read of the same loop falls, from one measurement to the "
         "next, into clusters up to twice apart, with nothing changed in the "
-        "guest; a native loop on the host varies the same way, by up to 1.5 "
-        "times. So each repetition of a per-call loop is timed in short "
+        "guest; a native loop on the host varied too, by up to 1.5 times "
+        "(README, \"Benchmarks\"). So each repetition of a per-call loop is "
+        "timed in short "
         "windows, and the per-call cells give the smallest window first, the "
         "least disturbed measurement, then the median and the largest; "
         "overheads and ratios come from the smallest. Transition "
@@ -156,7 +164,8 @@ def report(rows, counts, kdir, accel, top):
         "## The redirection itself",
         "",
         "`klp_bench_target` calls the `noinline` C function `klp_bench_func()` "
-        "in a loop (`CALLS` calls, timed with `ktime_get_ns()`), unpatched, and "
+        "in a loop (`CALLS` calls per repetition, in `WINDOWS` windows each timed "
+        "with `ktime_get_ns()`), unpatched, and "
         "patched by a C livepatch and by a Rust livepatch whose replacements do "
         "the same work (`bench/modules/`). The overhead is what a call costs "
         "patched, less what it costs unpatched: the ftrace handler that finds "
@@ -195,7 +204,7 @@ def report(rows, counts, kdir, accel, top):
            "in ms, with N processes asleep (sleeping) or reading `/proc/cmdline` "
            "every `BUSY_MS` ms (busy), all started and past their first read "
            "before the first measurement. The core tries to complete a transition "
-           "when it starts, then every second: the times fall in clusters (done at "
+           "when it starts, then about once a second: the times fall in clusters (done at "
            "the first try, or after one, two, ... retries), and a median of a few "
            "runs can land in either. So each cell also says how many runs the "
            "core completed at its first try, counted by a kprobe on "
@@ -215,7 +224,7 @@ def report(rows, counts, kdir, accel, top):
     for load in ("sleeping", "busy"):
         for n in sorted({k[3] for k in trans if k[2] == load}):
             keys = [("transition", p, load, n, w) for w in ("P", "U") for p in ("c", "rust")]
-            cells = [transition_cell(rows.get(k, [None]), counts.get(k, [None])) for k in keys]
+            cells = [transition_cell(rows.get(k), counts.get(k)) for k in keys]
             md.append(f"| {load} | {n} | " + " | ".join(cells) + " |")
 
     md += ["", "## The job's forms, patched by klp_job_patch", "",
@@ -225,7 +234,8 @@ def report(rows, counts, kdir, accel, top):
            "| form | insmod to transition 0 |", "|---|---|"]
     for mode in ("workqueue", "kthread"):
         if ("form", mode) in rows:
-            md.append(f"| {mode} | {transition_cell(rows[('form', mode)], counts[('form', mode)], ' ms')} |")
+            form = transition_cell(rows[("form", mode)], counts[("form", mode)], " ms")
+            md.append(f"| {mode} | {form} |")
 
     md += ["", "## Size", "", "| module | text | data | bss | .ko bytes |", "|---|---|---|---|---|"]
     md += sizes(kdir, top)
@@ -340,9 +350,9 @@ def compare(rows, counts, previous, previous_counts):
     """Lines comparing this run with a previous one: the smallest values of
     the per-call rows, the medians of the others. A transition row whose
     runs all fell in the same cluster, in both runs, is "settled"; the
-    others can differ by a retry (1 s) or a rescan (100 ms) from run to run
+    others can differ by a retry (about 1 s) or a rescan (100 ms) from run to run
     without anything changing."""
-    out, worst, worst_per_call, worst_settled = [], 0.0, 0.0, 0.0
+    out, worst, worst_per_call, worst_settled, settled_rows = [], 0.0, 0.0, 0.0, 0
     for k in sorted(previous.keys() - rows.keys(), key=str):
         out.append(f"  {' '.join(map(str, k))}: in the previous run only")
     for k in sorted(rows, key=str):
@@ -362,6 +372,9 @@ def compare(rows, counts, previous, previous_counts):
         settled, note = False, ""
         if k[0] in PER_CALL:
             worst_per_call = max(worst_per_call, abs(diff))
+            if len(rows[k]) != len(previous[k]):
+                # The smallest of more, shorter windows is lower.
+                note = f", the smallest of {len(previous[k])} then of {len(rows[k])} values"
         else:
             fa, fb = first_tries(rows[k], counts[k]), first_tries(previous[k], previous_counts[k])
             ca, cb = clusters(counts[k]), clusters(previous_counts[k])
@@ -371,12 +384,14 @@ def compare(rows, counts, previous, previous_counts):
         worst = max(worst, abs(diff))
         if settled:
             worst_settled = max(worst_settled, abs(diff))
+            settled_rows += 1
         out.append(f"  {' '.join(map(str, k))}: {b:.2f} then {a:.2f} ({diff:+.0%}{note})"
                    + ("  <- over 20%" if abs(diff) > 0.2 else ""))
+    settled_text = f"{worst_settled:.0%} in {settled_rows}" if settled_rows else "there are none"
     out.append(f"largest difference between the two runs: {worst:.0%}; in the per-call "
-               f"rows: {worst_per_call:.0%}; in the transition rows settled in one cluster "
-               f"(every run of both with the same tries and RCU Tasks rescans): "
-               f"{worst_settled:.0%}")
+               f"rows: {worst_per_call:.0%}; in the transition and form rows settled in one "
+               f"cluster (every run of both with the same tries and RCU Tasks rescans): "
+               f"{settled_text}")
     return out
 
 
