@@ -217,7 +217,8 @@ redirect() {
 redirection() {
 	local r p v
 	local -A ns=([unpatched]="" [c]="" [rust]="")
-	echo "# redirection: $REPS repetitions of $WINDOWS windows of $((CALLS / WINDOWS)) calls of $1's klp_bench_func()"
+	echo "# redirection: $REPS repetitions of $WINDOWS windows of" \
+		"$((CALLS / WINDOWS)) calls of $1's klp_bench_func()"
 	insmod "$TOP/bench/modules/$1.ko" || fail "cannot load $1"
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(redirect "$1")"
@@ -252,7 +253,8 @@ reads() {
 }
 
 if part percall; then
-	echo "# per-call cost: $REPS repetitions of $WINDOWS windows of $((READS / WINDOWS)) reads of /proc/cmdline"
+	echo "# per-call cost: $REPS repetitions of $WINDOWS windows of" \
+		"$((READS / WINDOWS)) reads of /proc/cmdline"
 	declare -A ns=([unpatched]="" [c]="" [rust]="")
 	for ((r = 1; r <= REPS; r++)); do
 		ns[unpatched]+=" $(reads)"
@@ -289,7 +291,8 @@ if part transition; then
 fi
 
 if part form; then
-	echo "# job forms, patched by klp_job_patch: $TREPS repetitions of the workqueue form, one of the kthread form, limit $FORM_LIMIT s each"
+	echo "# job forms, patched by klp_job_patch: $TREPS repetitions of the" \
+		"workqueue form, one of the kthread form, limit $FORM_LIMIT s each"
 	LIMIT=$FORM_LIMIT
 	for mode in workqueue kthread; do
 		# The kthread form never completes: once is enough.

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 PATCHES = {"unpatched": "unpatched", "c": "C", "rust": "Rust"}
 
-# The measurements of a loop's time per call, where the emulator only ever
+# The measurements of a loop's time per call, where a disturbance only ever
 # adds time: their rows give, and compare, the smallest value.
 PER_CALL = ("redirect", "redirect_rs", "percall")
 
@@ -61,7 +61,7 @@ def parse(log):
             w = line.split()
             if len(w) < 3 or w[0] != "RESULT":
                 continue
-            if w[1] in ("redirect", "redirect_rs", "percall"):
+            if w[1] in PER_CALL:
                 rows[(w[1], w[2])] = [float(x) for x in w[3:]]
             elif w[1] == "transition" and len(w) == 7:
                 for part in w[5:]:
@@ -154,8 +154,8 @@ def report(rows, counts, kdir, accel, top):
         "next, into clusters up to twice apart, with nothing changed in the "
         "guest; a native loop on the host varied too, by up to 1.5 times "
         "(README, \"Benchmarks\"). So each repetition of a per-call loop is "
-        "timed in short "
-        "windows, and the per-call cells give the smallest window first, the "
+        "timed in short windows, and the per-call cells give the smallest "
+        "window first, the "
         "least disturbed measurement, then the median and the largest; "
         "overheads and ratios come from the smallest. Transition "
         "cells give the median and, in parentheses, the smallest and largest "
@@ -350,8 +350,8 @@ def compare(rows, counts, previous, previous_counts):
     """Lines comparing this run with a previous one: the smallest values of
     the per-call rows, the medians of the others. A transition row whose
     runs all fell in the same cluster, in both runs, is "settled"; the
-    others can differ by a retry (about 1 s) or a rescan (100 ms) from run to run
-    without anything changing."""
+    others can differ by a retry (about 1 s) or a rescan (100 ms) from run
+    to run without anything changing."""
     out, worst, worst_per_call, worst_settled, settled_rows = [], 0.0, 0.0, 0.0, 0
     for k in sorted(previous.keys() - rows.keys(), key=str):
         out.append(f"  {' '.join(map(str, k))}: in the previous run only")
