@@ -71,7 +71,5 @@ impl kernel::Module for RustLivepatch {
 }
 
 impl Livepatch for RustLivepatch {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

@@ -72,26 +72,30 @@ pub trait Callbacks {
     }
 }
 
-/// The C callbacks of an object; NULL where there is none.
-#[derive(Clone, Copy)]
-pub(super) struct RawCallbacks {
-    pre_patch: bindings::klp_pre_patch_t,
-    post_patch: bindings::klp_post_patch_t,
-    pre_unpatch: bindings::klp_pre_unpatch_t,
-    post_unpatch: bindings::klp_post_unpatch_t,
-}
-
 /// No callbacks.
-pub(super) const NONE: RawCallbacks = RawCallbacks {
+pub(super) const NONE: bindings::klp_callbacks = bindings::klp_callbacks {
     pre_patch: None,
     post_patch: None,
     pre_unpatch: None,
     post_unpatch: None,
+    // Internal: the core sets it.
+    post_unpatch_enabled: false,
 };
 
+/// A copy of `c`, as the core's object holds it.
+pub(super) fn copy(c: &bindings::klp_callbacks) -> bindings::klp_callbacks {
+    bindings::klp_callbacks {
+        pre_patch: c.pre_patch,
+        post_patch: c.post_patch,
+        pre_unpatch: c.pre_unpatch,
+        post_unpatch: c.post_unpatch,
+        ..NONE
+    }
+}
+
 /// The C callbacks that call `C`'s methods, NULL for those it lacks.
-pub(super) const fn raw<C: Callbacks>() -> RawCallbacks {
-    RawCallbacks {
+pub(super) const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
+    bindings::klp_callbacks {
         pre_patch: if C::HAS_PRE_PATCH {
             Some(pre_patch::<C>)
         } else {
@@ -112,20 +116,7 @@ pub(super) const fn raw<C: Callbacks>() -> RawCallbacks {
         } else {
             None
         },
-    }
-}
-
-impl RawCallbacks {
-    /// As the core's object holds them.
-    pub(super) fn to_raw(self) -> bindings::klp_callbacks {
-        bindings::klp_callbacks {
-            pre_patch: self.pre_patch,
-            post_patch: self.post_patch,
-            pre_unpatch: self.pre_unpatch,
-            post_unpatch: self.post_unpatch,
-            // Internal: the core sets it.
-            post_unpatch_enabled: false,
-        }
+        ..NONE
     }
 }
 
@@ -197,6 +188,20 @@ impl PatchedObject {
         // under `klp_mutex`, before the module is freed. The caller holds
         // `klp_mutex`.
         (!module.is_null()).then(|| unsafe { &*module.cast::<LoadedModule>() })
+    }
+
+    /// Whether the callback runs in a transition of its patch, rather than
+    /// for a module being loaded or removed while the patch is enabled.
+    ///
+    /// The core runs an object's callbacks outside a transition only from
+    /// `klp_module_coming()` and `klp_module_going()`, when that module is
+    /// `MODULE_STATE_COMING` or `MODULE_STATE_GOING`; vmlinux's only in
+    /// transitions. So a live module, or vmlinux, means a transition; a
+    /// module still loading or already unloading may mean either, and counts
+    /// as none.
+    pub(super) fn in_transition(&self) -> bool {
+        self.module()
+            .is_none_or(|module| module.state() == ModuleState::Live)
     }
 }
 

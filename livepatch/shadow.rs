@@ -22,35 +22,47 @@
 //! /// The id of the shadow variables, shared with the modules that use it.
 //! const SV_COUNTER: c_ulong = 0x524c5001;
 //!
-//! // SAFETY: every user of id `SV_COUNTER` attaches an `Atomic<i32>` (here
-//! // only this example) and frees only its own variables; this is the only
-//! // `Shadow` of the id here.
+//! // SAFETY: every user of id `SV_COUNTER` attaches an `Atomic<i32>` with a
+//! // `Shadow` (here only this example); this is its only `Shadow` here.
 //! static COUNTER: Shadow<Atomic<i32>> = unsafe { Shadow::new(SV_COUNTER) };
 //!
-//! let mut obj = KBox::new(0u64, GFP_KERNEL)?;
-//! let count = COUNTER.get_or_alloc(&*obj, GFP_KERNEL, |_, _| Ok(Atomic::new(0)))?;
+//! let obj = KBox::new(0u64, GFP_KERNEL)?;
+//! let count = COUNTER.get_or_alloc(&*obj, GFP_KERNEL, Atomic::new(0))?;
 //! count.fetch_add(1, Relaxed);
-//! drop(count);
-//! assert_eq!(COUNTER.get(&*obj).map(|c| c.load(Relaxed)), Some(1));
-//! COUNTER.free(&mut *obj);
+//! COUNTER.free(&*obj);
+//! // Detached, but alive as long as a reference is.
 //! assert!(COUNTER.get(&*obj).is_none());
+//! assert_eq!(count.load(Relaxed), 1);
 //! # Ok::<(), Error>(())
 //! ```
 //!
-//! Why safe code cannot misuse it:
-//! - The variable owns its `T` (`Send + Sync`), dropped when it is freed.
-//!   [`ShadowRef`], what `get` and `alloc` return, borrows the object and
-//!   holds the RCU read lock. `free` takes the object by `&mut`, so no
-//!   `ShadowRef` of it can be alive. `free_all` cannot borrow every object:
-//!   it closes the handle, after which `get` and `alloc` fail, and waits for
-//!   an RCU grace period, which outlives every `ShadowRef` handed out before.
+//! Why safe code cannot misuse it: the core only keys variables by an
+//! address, and two live borrows can share one (a field at offset 0 and its
+//! container; `GlobalLockedBy::as_mut()` gives a `&mut T` at the address of
+//! the `&GlobalLockedBy` it was called on), so no borrow of the object can
+//! prove that a variable is no longer used. Instead each value lives in a
+//! node of its own with a count of references: the core's variable holds
+//! one, each [`ShadowRef`] another. [`Shadow::free`] and
+//! [`Shadow::free_all`] detach variables and drop the core's references; the
+//! value is dropped with the last reference, and its node freed after an
+//! RCU grace period, since [`Shadow::get`] finds it under the RCU read lock
+//! (C: `kfree_rcu()`, which calls no code of the module).
 //!
-//! What Rust cannot check: that the other users of an id, in this module,
-//! in other modules or in C, store the same type and free only what they
-//! own. [`Shadow::new`] is `unsafe` for that, as [`Func::vmlinux`](super::Func::vmlinux)
-//! is for the C prototype of a patched function.
+//! What Rust cannot check: that the other users of an id, in this module or
+//! in others, use a `Shadow` of the same type. [`Shadow::new`] is `unsafe`
+//! for that, as [`Func::vmlinux`](super::Func::vmlinux) is for the C
+//! prototype of a patched function.
 
-use core::{marker::PhantomData, mem, ptr};
+use core::{
+    marker::PhantomData,
+    mem,
+    ops::Deref,
+    pin::Pin,
+    ptr::{
+        self,
+        NonNull, //
+    },
+};
 use kernel::{
     alloc::{
         flags,
@@ -59,59 +71,164 @@ use kernel::{
     ffi,
     prelude::*,
     sync::{
-        atomic::{
-            Atomic,
-            Relaxed, //
-        },
-        rcu, //
+        atomic::Relaxed,
+        rcu,
+        Refcount, //
     },
+    types::Opaque,
 };
 
-use super::bindings;
+use super::{
+    bindings,
+    SharedData, //
+};
+
+/// A shadow variable's value and its references, which the core's variable
+/// points to.
+///
+/// # Invariants
+///
+/// `refs` counts the core's variable, while it points here, and each
+/// [`ShadowRef`]; `value` is initialised while `refs` is not zero, and the
+/// node is freed an RCU grace period after `refs` reaches zero.
+#[repr(C)]
+#[pin_data]
+struct Node<T> {
+    /// For `kfree_rcu()`: first, as its offset must be small.
+    rcu: Opaque<kernel::bindings::callback_head>,
+    refs: Refcount,
+    #[pin]
+    value: T,
+}
+
+impl<T> Node<T> {
+    /// A node of the value `init` makes, with the references of a variable
+    /// and of one [`ShadowRef`].
+    fn new<E>(init: impl PinInit<T, E>, flags: Flags) -> Result<NonNull<Self>>
+    where
+        Error: From<E>,
+    {
+        let init = try_pin_init!(Self {
+            rcu: Opaque::uninit(),
+            refs: Refcount::new(2),
+            value <- init,
+        }? Error);
+        let node = KBox::pin_init::<Error>(init, flags)?;
+        // SAFETY: the node is never moved: it is freed where it is.
+        let node = KBox::into_raw(unsafe { Pin::into_inner_unchecked(node) });
+        // SAFETY: `KBox::into_raw()` is not NULL.
+        Ok(unsafe { NonNull::new_unchecked(node) })
+    }
+
+    /// Takes one more reference to the node at `node`, unless it has none
+    /// left (C: `refcount_inc_not_zero()`, which the kernel crate lacks).
+    ///
+    /// # Safety
+    ///
+    /// `node` is a node not yet freed: one a variable pointed to when found
+    /// under the RCU read lock, which the caller still holds.
+    unsafe fn get_ref(node: NonNull<Self>) -> Option<ShadowRef<T>> {
+        // SAFETY: the node is not freed before the grace period ends.
+        let refs = unsafe { node.as_ref() }.refs.as_atomic();
+        let mut old = refs.load(Relaxed);
+        loop {
+            if old == 0 {
+                return None;
+            }
+            // Saturated, as `refcount_t` saturates: never freed (a leak).
+            if old < 0 {
+                break;
+            }
+            let new = old.checked_add(1).unwrap_or(i32::MIN / 2);
+            match refs.cmpxchg(old, new, Relaxed) {
+                Ok(_) => break,
+                Err(now) => old = now,
+            }
+        }
+        // INVARIANT: one more reference, counted.
+        Some(ShadowRef { node })
+    }
+
+    /// Drops a node that was never attached, and its two references.
+    ///
+    /// # Safety
+    ///
+    /// `node` is made by [`Node::new`] and was never attached to a variable:
+    /// the caller owns both its references.
+    unsafe fn discard(node: NonNull<Self>) {
+        // SAFETY: by the function's safety requirements, twice.
+        unsafe {
+            Self::put(node);
+            Self::put(node);
+        }
+    }
+
+    /// Drops one reference to the node at `node`, and its value and the node
+    /// with the last one.
+    ///
+    /// # Safety
+    ///
+    /// The caller owns one reference to the node, which it no longer uses.
+    unsafe fn put(node: NonNull<Self>) {
+        let node = node.as_ptr();
+        // SAFETY: the node is alive: the caller has a reference.
+        if !unsafe { (*node).refs.dec_and_test() } {
+            return;
+        }
+        // SAFETY: that was the last reference: nothing uses the value any
+        // more, and nothing finds the node but under the RCU read lock, to
+        // see that it has no reference left.
+        unsafe { ptr::drop_in_place(&raw mut (*node).value) };
+        // SAFETY: `node` is a `KBox` allocation (`kmalloc()`), whose
+        // `callback_head` is free to use; `kvfree_call_rcu()` frees it after
+        // a grace period, and calls no code of this module.
+        unsafe { kernel::bindings::kvfree_call_rcu((*node).rcu.get().cast(), node.cast()) };
+    }
+}
 
 /// The shadow variables of one id, of type `T`, as this module sees them;
 /// see the [module documentation](self).
 ///
 /// # Invariants
 ///
-/// It is the module's only handle for `id`. Once `closed` is set, it hands
-/// out no more [`ShadowRef`]s.
+/// The core's variables of `id` point to a [`Node<T>`] each, and hold one
+/// of its references.
 pub struct Shadow<T> {
     id: ffi::c_ulong,
-    closed: Atomic<bool>,
     _data: PhantomData<T>,
 }
 
-/// A reference to a shadow variable, valid while its object is borrowed.
-///
-/// It holds the RCU read lock: do not sleep while holding it.
+/// A counted reference to a shadow variable's value, which lives at least as
+/// long as it does, whether or not the variable is freed meanwhile.
 ///
 /// # Invariants
 ///
-/// `data` points to the initialised `T` of a live shadow variable, which
-/// neither `free` (the object is borrowed) nor `free_all` (the RCU read
-/// lock is held) can free while this exists.
-pub struct ShadowRef<'a, T> {
-    data: ptr::NonNull<T>,
-    _obj: PhantomData<&'a T>,
-    _rcu: rcu::Guard,
+/// `node` is a live [`Node<T>`] of which this owns one reference.
+pub struct ShadowRef<T> {
+    node: NonNull<Node<T>>,
 }
 
-impl<T> core::ops::Deref for ShadowRef<'_, T> {
+// SAFETY: the value is shared by every reference (`Sync`) and dropped by
+// the last one, on any thread (`Send`).
+unsafe impl<T: Send + Sync> Send for ShadowRef<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: Send + Sync> Sync for ShadowRef<T> {}
+
+impl<T> Deref for ShadowRef<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        // SAFETY: by the type invariants, `data` is a valid `T` that is not
-        // freed while `self` lives, and only shared references to it exist.
-        unsafe { self.data.as_ref() }
+        // SAFETY: the node is alive, and its value initialised, while a
+        // reference to it is (type invariants); only shared references to
+        // the value exist.
+        unsafe { &self.node.as_ref().value }
     }
 }
 
-impl<T> ShadowRef<'_, T> {
-    /// The address of the data, for logging (C: what `klp_shadow_get()`
-    /// returns).
-    pub fn addr(&self) -> usize {
-        self.data.as_ptr() as usize
+impl<T> Drop for ShadowRef<T> {
+    fn drop(&mut self) {
+        // SAFETY: `self` owns a reference (type invariants), and is gone.
+        unsafe { Node::put(self.node) };
     }
 }
 
@@ -136,56 +253,70 @@ fn gfp(f: Flags) -> kernel::bindings::gfp_t {
 }
 
 /// The address of `obj` as the C API's key. Zero-sized objects are refused
-/// at build time: distinct ones can share an address.
+/// at build time: distinct ones can share an address, and so a variable.
 fn key<O>(obj: &O) -> *mut ffi::c_void {
     const { assert!(mem::size_of::<O>() != 0) };
     ptr::from_ref(obj).cast_mut().cast()
 }
 
-/// What the constructor trampoline gets as `ctor_data`.
-struct Ctor<F> {
-    f: Option<F>,
-    err: Option<Error>,
+/// What the constructor gets as `ctor_data`: the node to attach, and
+/// whether the core attached it.
+struct Ctor<T> {
+    node: NonNull<Node<T>>,
+    attached: bool,
 }
 
-/// The C constructor: moves the value made by `F` into the new variable.
+/// The C constructor: points the new variable to the node.
 ///
 /// # Safety
 ///
-/// `ctor_data` points to a `Ctor<F>` that nothing else accesses during the
-/// call; `shadow_data` to `size_of::<T>()` bytes aligned for `T`.
-unsafe extern "C" fn klp_ctor<T, F: FnOnce(usize, usize) -> Result<T>>(
-    obj: *mut ffi::c_void,
+/// `ctor_data` points to a `Ctor<T>` that nothing else accesses during the
+/// call; `shadow_data` to the new variable's data, room for a pointer.
+unsafe extern "C" fn klp_ctor<T>(
+    _obj: *mut ffi::c_void,
     shadow_data: *mut ffi::c_void,
     ctor_data: *mut ffi::c_void,
 ) -> ffi::c_int {
     // SAFETY: by the function's safety requirements.
-    let c = unsafe { &mut *ctor_data.cast::<Ctor<F>>() };
-    let Some(f) = c.f.take() else {
-        return EINVAL.to_errno();
-    };
-    match f(obj as usize, shadow_data as usize) {
-        Ok(v) => {
-            // SAFETY: by the function's safety requirements; the memory is
-            // the new variable's, not yet a `T`, so nothing is overwritten.
-            unsafe { shadow_data.cast::<T>().write(v) };
-            0
-        }
-        Err(e) => {
-            c.err = Some(e);
-            e.to_errno()
-        }
-    }
+    let c = unsafe { &mut *ctor_data.cast::<Ctor<T>>() };
+    // SAFETY: by the function's safety requirements; the data is the new
+    // variable's, aligned for a pointer (it follows the `klp_shadow`
+    // header), and nothing reads it before the core attaches it.
+    unsafe { shadow_data.cast::<*mut Node<T>>().write(c.node.as_ptr()) };
+    c.attached = true;
+    0
 }
 
-/// The C destructor: calls `D`, then drops the `T`.
+/// The node a variable's data points to.
 ///
 /// # Safety
 ///
-/// `shadow_data` is the initialised `T` of a variable being freed, which
-/// nothing else accesses any more. Some `D` existed: it was given to
+/// `shadow_data` is the data of a live variable of a `Shadow<T>`'s id.
+unsafe fn node_of<T>(shadow_data: *mut ffi::c_void) -> NonNull<Node<T>> {
+    // SAFETY: the data holds the non-NULL pointer `klp_ctor` wrote
+    // (`Shadow`'s invariants).
+    unsafe { NonNull::new_unchecked(*shadow_data.cast::<*mut Node<T>>()) }
+}
+
+/// The C destructor: drops the variable's reference.
+///
+/// # Safety
+///
+/// `shadow_data` is the data of a variable of a `Shadow<T>`'s id, being
+/// freed.
+unsafe extern "C" fn klp_put<T>(_obj: *mut ffi::c_void, shadow_data: *mut ffi::c_void) {
+    // SAFETY: the variable owns a reference, and is gone after this.
+    unsafe { Node::put(node_of::<T>(shadow_data)) };
+}
+
+/// The C destructor of [`Shadow::free_with`]: calls `D`, then drops the
+/// variable's reference.
+///
+/// # Safety
+///
+/// As for [`klp_put`]; and some `D` exists: one was given to
 /// [`Shadow::free_with`] or [`Shadow::free_all_with`].
-unsafe extern "C" fn klp_dtor<T, D: Fn(usize, &mut T) + Copy>(
+unsafe extern "C" fn klp_dtor<T, D: Fn(usize, &T) + Copy>(
     obj: *mut ffi::c_void,
     shadow_data: *mut ffi::c_void,
 ) {
@@ -193,55 +324,40 @@ unsafe extern "C" fn klp_dtor<T, D: Fn(usize, &mut T) + Copy>(
     // SAFETY: `D` is a zero-sized `Copy` type of which a value exists (by
     // the safety requirements), so making another is copying it; a
     // zero-sized read from a dangling aligned pointer is valid.
-    let d = unsafe { ptr::NonNull::<D>::dangling().read() };
-    // SAFETY: by the function's safety requirements.
-    let data = unsafe { &mut *shadow_data.cast::<T>() };
-    d(obj as usize, data);
-    // SAFETY: `data` is an initialised `T` that is never used again.
-    unsafe { ptr::drop_in_place(data) };
+    let d = unsafe { NonNull::<D>::dangling().read() };
+    // SAFETY: as in `klp_put`.
+    let node = unsafe { node_of::<T>(shadow_data) };
+    // SAFETY: the variable's reference keeps the value alive for the call.
+    d(obj as usize, unsafe { &node.as_ref().value });
+    // SAFETY: as in `klp_put`.
+    unsafe { Node::put(node) };
 }
 
-/// The C destructor of variables freed without a `D`: drops the `T`.
-///
-/// # Safety
-///
-/// As for [`klp_dtor`].
-unsafe extern "C" fn klp_drop<T>(_obj: *mut ffi::c_void, shadow_data: *mut ffi::c_void) {
-    // SAFETY: by the function's safety requirements.
-    unsafe { ptr::drop_in_place(shadow_data.cast::<T>()) };
+/// Whether the core attached a new variable, or one was there.
+enum Attached<T> {
+    New(ShadowRef<T>),
+    Existing(NonNull<Node<T>>),
 }
 
-type KlpAlloc = unsafe extern "C" fn(
-    *mut ffi::c_void,
-    ffi::c_ulong,
-    usize,
-    kernel::bindings::gfp_t,
-    bindings::klp_shadow_ctor_t,
-    *mut ffi::c_void,
-) -> *mut ffi::c_void;
-
-impl<T: Send + Sync> Shadow<T> {
+impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     /// A handle for the variables of `id`.
     ///
     /// # Safety
     ///
-    /// It is the module's only `Shadow` of `id`, and every user of `id`, in
-    /// this module, in other modules or in C:
-    /// - attaches a `T` to the objects, whose value refers to nothing in a
-    ///   module's memory (a function, a `'static` reference or a vtable of a
-    ///   module), since a variable may outlive the module that attached it;
-    /// - frees variables that other users may access only when they no
+    /// Every user of `id`, in this module or in others, is a `Shadow<T>` of
+    /// the same `T` (C modules cannot share an id with it, as they do not
+    /// count references), and:
+    /// - its values refer to nothing in a module's memory (a function, a
+    ///   `'static` reference or a vtable of a module), since a variable may
+    ///   outlive the module that attached it;
+    /// - it frees variables that other users may access only when they no
     ///   longer do: [`Shadow::free_all`] frees the variables of all users,
     ///   so every other user of `id` is done with them by then (with
     ///   livepatches: disabled, in the order the modules document).
     pub const unsafe fn new(id: ffi::c_ulong) -> Self {
-        // The data follows the `klp_shadow` header in a `kmalloc()`ed
-        // block: aligned for a pointer at least.
-        const { assert!(mem::align_of::<T>() <= mem::align_of::<usize>()) };
-        // INVARIANT: by the safety requirements; not closed.
+        // INVARIANT: by the safety requirements.
         Self {
             id,
-            closed: Atomic::new(false),
             _data: PhantomData,
         }
     }
@@ -253,208 +369,156 @@ impl<T: Send + Sync> Shadow<T> {
     }
 
     /// The variable of `obj`, if any (C: `klp_shadow_get()`).
-    pub fn get<'a, O>(&'a self, obj: &'a O) -> Option<ShadowRef<'a, T>> {
-        let guard = rcu::read_lock();
-        if self.closed.load(Relaxed) {
+    pub fn get<O>(&self, obj: &O) -> Option<ShadowRef<T>> {
+        let _guard = rcu::read_lock();
+        // SAFETY: a plain lookup; `obj` is only a key.
+        let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
+        if data.is_null() {
             return None;
         }
-        // SAFETY: a plain lookup; `obj` is only a key.
-        let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
-        // SAFETY: `guard` was taken before `closed` was found clear, and
-        // `data` is what the core has for `obj`, which the caller borrows.
-        unsafe { self.make_ref(data, guard) }
+        // SAFETY: `data` is a variable of this id, found under the RCU read
+        // lock, which `_guard` holds: the variable and its node are freed
+        // only after a grace period.
+        unsafe { Node::get_ref(node_of::<T>(data)) }
     }
 
-    /// The address of `obj`'s variable in the core, if it has one, whether
-    /// or not this handle is closed: what a test of [`Shadow::free_all`]
-    /// asks (C: `klp_shadow_get()`, not dereferenced).
-    pub fn attached_addr<O>(&self, obj: &O) -> Option<usize> {
-        // SAFETY: a plain lookup; `obj` is only a key.
-        let data = unsafe { bindings::klp_shadow_get(key(obj), self.id) };
-        (!data.is_null()).then_some(data as usize)
-    }
-
-    /// Attaches a new variable to `obj`, its value made by
-    /// `ctor(obj_addr, data_addr)` (C: `klp_shadow_alloc()`).
+    /// Attaches a new variable to `obj`, its value made by `init`
+    /// (C: `klp_shadow_alloc()`).
     ///
-    /// `ctor` runs under a spinlock, with interrupts off: it must not sleep
-    /// or free shadow variables. Fails with `ctor`'s error, `EEXIST`
-    /// (after a `WARN`, as in C) if `obj` has one, `ENOMEM`, or `ENOENT`
-    /// once [`Shadow::free_all`] has been called.
-    pub fn alloc<'a, O, F>(&'a self, obj: &'a O, flags: Flags, ctor: F) -> Result<ShadowRef<'a, T>>
+    /// `init` runs before the variable is attached, where the caller runs:
+    /// with `flags` that may sleep, it may sleep. Fails with `init`'s error,
+    /// `ENOMEM`, or `EEXIST` if `obj` has a variable (without the core's
+    /// `WARN`); the value `init` made is then dropped.
+    pub fn alloc<O, E>(
+        &self,
+        obj: &O,
+        flags: Flags,
+        init: impl PinInit<T, E>,
+    ) -> Result<ShadowRef<T>>
     where
-        F: FnOnce(usize, usize) -> Result<T>,
+        Error: From<E>,
     {
-        self.attach(bindings::klp_shadow_alloc, obj, flags, ctor)
+        if self.get(obj).is_some() {
+            return Err(EEXIST);
+        }
+        match self.attach(obj, flags, Node::new(init, flags)?)? {
+            Attached::New(r) => Ok(r),
+            Attached::Existing(node) => {
+                // SAFETY: `node` was never attached.
+                unsafe { Node::discard(node) };
+                Err(EEXIST)
+            }
+        }
     }
 
     /// The variable of `obj`, attached first as by [`Shadow::alloc`] if
-    /// there is none (C: `klp_shadow_get_or_alloc()`).
-    pub fn get_or_alloc<'a, O, F>(
-        &'a self,
-        obj: &'a O,
+    /// there is none (C: `klp_shadow_get_or_alloc()`); `init` runs only if
+    /// none was found first, and its value is dropped if another variable
+    /// was attached meanwhile.
+    pub fn get_or_alloc<O, E>(
+        &self,
+        obj: &O,
         flags: Flags,
-        ctor: F,
-    ) -> Result<ShadowRef<'a, T>>
+        init: impl PinInit<T, E>,
+    ) -> Result<ShadowRef<T>>
     where
-        F: FnOnce(usize, usize) -> Result<T>,
+        Error: From<E>,
     {
-        self.attach(bindings::klp_shadow_get_or_alloc, obj, flags, ctor)
+        if let Some(r) = self.get(obj) {
+            return Ok(r);
+        }
+        let mut node = Node::new(init, flags)?;
+        loop {
+            match self.attach(obj, flags, node)? {
+                Attached::New(r) => return Ok(r),
+                Attached::Existing(ours) => {
+                    if let Some(r) = self.get(obj) {
+                        // SAFETY: `ours` was never attached.
+                        unsafe { Node::discard(ours) };
+                        return Ok(r);
+                    }
+                    // Freed since: attach ours again.
+                    node = ours;
+                }
+            }
+        }
     }
 
-    /// Detaches `obj`'s variable, if any, and drops its value
-    /// (C: `klp_shadow_free()`). The value is dropped under the core's
-    /// spinlock, with interrupts off: `T`'s `Drop` must not sleep (freeing
-    /// memory is fine).
-    pub fn free<O>(&self, obj: &mut O) {
-        // SAFETY: `Self::drop_fn()` drops a `T`; `obj` is borrowed mutably,
-        // so no `ShadowRef` of its variable is alive in this module.
-        unsafe { bindings::klp_shadow_free(key(obj), self.id, Self::drop_fn()) };
+    /// Detaches `obj`'s variable, if any (C: `klp_shadow_free()`). Its value
+    /// is dropped once no [`ShadowRef`] to it is left: here, under the
+    /// core's spinlock with interrupts off, if there is none, so `T`'s
+    /// `Drop` must not sleep (freeing memory is fine).
+    pub fn free<O>(&self, obj: &O) {
+        // SAFETY: `klp_put::<T>` drops a reference of a variable of this id.
+        unsafe { bindings::klp_shadow_free(key(obj), self.id, Some(klp_put::<T>)) };
     }
 
-    /// As [`Shadow::free`], calling `dtor(obj_addr, &mut value)` first
+    /// As [`Shadow::free`], calling `dtor(obj_addr, &value)` first
     /// (C: the `dtor` argument).
     ///
     /// `dtor` must be a function or a closure without captures. It runs
-    /// under a spinlock, as `ctor` does in [`Shadow::alloc`].
-    pub fn free_with<O, D>(&self, obj: &mut O, dtor: D)
+    /// under the core's spinlock, with interrupts off.
+    pub fn free_with<O, D>(&self, obj: &O, dtor: D)
     where
-        D: Fn(usize, &mut T) + Copy,
+        D: Fn(usize, &T) + Copy,
     {
         // SAFETY: as in `free`; `klp_dtor::<T, D>` may be called: a `D` exists.
         unsafe { bindings::klp_shadow_free(key(obj), self.id, Self::dtor_fn(&dtor)) };
     }
 
-    /// Frees every variable of the id, here or attached by other modules,
-    /// and closes this handle (C: `klp_shadow_free_all()`). For the module's
-    /// exit, once its patch is disabled and the other users of the id are
-    /// done with its variables (see [`Shadow::new`]).
-    ///
-    /// It waits for an RCU grace period: call it where the caller may
-    /// sleep, and holding no [`ShadowRef`].
+    /// Detaches every variable of the id, here or attached by other
+    /// modules, as [`Shadow::free`] does (C: `klp_shadow_free_all()`). For
+    /// the module's exit, once its patch is disabled and the other users of
+    /// the id are done with its variables (see [`Shadow::new`]).
     pub fn free_all(&self) {
-        self.close();
-        // SAFETY: as in `free`; `close()` waited for all `ShadowRef`s.
-        unsafe { bindings::klp_shadow_free_all(self.id, Self::drop_fn()) };
+        // SAFETY: as in `free`.
+        unsafe { bindings::klp_shadow_free_all(self.id, Some(klp_put::<T>)) };
     }
 
     /// As [`Shadow::free_all`], calling `dtor` first as [`Shadow::free_with`]
     /// does.
     pub fn free_all_with<D>(&self, dtor: D)
     where
-        D: Fn(usize, &mut T) + Copy,
+        D: Fn(usize, &T) + Copy,
     {
-        self.close();
-        // SAFETY: as in `free_all`, and `klp_dtor::<T, D>` may be called.
+        // SAFETY: as in `free_with`.
         unsafe { bindings::klp_shadow_free_all(self.id, Self::dtor_fn(&dtor)) };
     }
 
-    /// The address of the C constructor that [`Shadow::alloc`] passes for
-    /// `ctor`, for logging (C: `ctor`).
-    pub fn ctor_addr<F: FnOnce(usize, usize) -> Result<T>>(&self, _ctor: &F) -> usize {
-        klp_ctor::<T, F> as *const () as usize
-    }
-
-    /// The address of the C destructor that [`Shadow::free_with`] passes
-    /// for `dtor`, for logging (C: `dtor`).
-    pub fn dtor_addr<D: Fn(usize, &mut T) + Copy>(&self, dtor: &D) -> usize {
-        Self::dtor_fn(dtor).map_or(0, |f| f as usize)
-    }
-
-    /// The address of the C destructor that [`Shadow::free`] passes, zero
-    /// (`NULL`) if `T` needs no drop.
-    pub fn drop_addr(&self) -> usize {
-        Self::drop_fn().map_or(0, |f| f as usize)
-    }
-
-    fn drop_fn() -> bindings::klp_shadow_dtor_t {
-        if mem::needs_drop::<T>() {
-            Some(klp_drop::<T>)
-        } else {
-            None
-        }
-    }
-
-    fn dtor_fn<D: Fn(usize, &mut T) + Copy>(_dtor: &D) -> bindings::klp_shadow_dtor_t {
+    fn dtor_fn<D: Fn(usize, &T) + Copy>(_dtor: &D) -> bindings::klp_shadow_dtor_t {
         Some(klp_dtor::<T, D>)
     }
 
-    /// Stops handing out `ShadowRef`s and waits until none is left.
-    fn close(&self) {
-        self.closed.store(true, Relaxed);
-        // SAFETY: an FFI call without requirements. (Called with a
-        // `ShadowRef` alive, it would wait forever: see `free_all`.)
-        unsafe { kernel::bindings::synchronize_rcu() };
-    }
-
-    fn attach<'a, O, F>(
-        &'a self,
-        klp_alloc: KlpAlloc,
-        obj: &'a O,
-        flags: Flags,
-        ctor: F,
-    ) -> Result<ShadowRef<'a, T>>
-    where
-        F: FnOnce(usize, usize) -> Result<T>,
-    {
-        if self.closed.load(Relaxed) {
-            return Err(ENOENT);
-        }
+    /// Attaches `node`, with its two references, to `obj` unless `obj` has
+    /// a variable: then gives `node` back.
+    fn attach<O>(&self, obj: &O, flags: Flags, node: NonNull<Node<T>>) -> Result<Attached<T>> {
         let mut c = Ctor {
-            f: Some(ctor),
-            err: None,
+            node,
+            attached: false,
         };
-        // SAFETY: `klp_ctor::<T, F>` gets `c`, a `Ctor<F>` only it uses during
-        // the call, and `size_of::<T>()` bytes aligned as `T` (`new` checks
-        // that `T` needs no more than a pointer's alignment, which the data
-        // has).
+        // SAFETY: `klp_ctor::<T>` gets `c`, a `Ctor<T>` only it uses during
+        // the call, and room for a pointer; the C function attaches a new
+        // variable only if `obj` has none (`klp_shadow_get_or_alloc()`, which
+        // unlike `klp_shadow_alloc()` does not `WARN` when there is one).
         let data = unsafe {
-            klp_alloc(
+            bindings::klp_shadow_get_or_alloc(
                 key(obj),
                 self.id,
-                mem::size_of::<T>(),
+                mem::size_of::<*mut Node<T>>(),
                 gfp(flags),
-                Some(klp_ctor::<T, F>),
+                Some(klp_ctor::<T>),
                 ptr::from_mut(&mut c).cast(),
             )
         };
-        if let Some(e) = c.err {
-            return Err(e);
+        if c.attached {
+            // INVARIANT: the variable holds one reference, this the other.
+            Ok(Attached::New(ShadowRef { node }))
+        } else if data.is_null() {
+            // SAFETY: `node` was never attached.
+            unsafe { Node::discard(node) };
+            Err(ENOMEM)
+        } else {
+            Ok(Attached::Existing(node))
         }
-        let guard = rcu::read_lock();
-        // A variable attached while `free_all` runs may stay attached:
-        // never used, as the handle is closed.
-        if self.closed.load(Relaxed) {
-            return Err(ENOENT);
-        }
-        // SAFETY: as in `get`; `data` is what the core attached to `obj`.
-        match unsafe { self.make_ref(data, guard) } {
-            Some(r) => Ok(r),
-            None if c.f.is_some() && self.get(obj).is_some() => Err(EEXIST),
-            None => Err(ENOMEM),
-        }
-    }
-
-    /// A `ShadowRef` of the variable at `data`, if not null.
-    ///
-    /// # Safety
-    ///
-    /// `data` is NULL or the data of the variable of this handle's id that
-    /// the core has for an object the caller borrows for `'a`; `guard` was
-    /// taken before `closed` was found clear, so `free_all` waits for it.
-    unsafe fn make_ref<'a>(
-        &'a self,
-        data: *mut ffi::c_void,
-        guard: rcu::Guard,
-    ) -> Option<ShadowRef<'a, T>> {
-        // INVARIANT: a non-null `data` is the initialised `T` of a variable
-        // of this handle's id (by the caller, and `new`'s safety
-        // requirements), live: `free` needs the object borrowed mutably, and
-        // `free_all` waits for `guard`.
-        Some(ShadowRef {
-            data: ptr::NonNull::new(data.cast())?,
-            _obj: PhantomData,
-            _rcu: guard,
-        })
     }
 }

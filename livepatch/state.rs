@@ -15,11 +15,14 @@
 //! core's `klp_mutex`, which serialises every callback of every patch.
 //!
 //! What Rust cannot check: that every patch declaring the same id, in any
-//! module, agrees on the data type. [`State::new`] is `unsafe` for that.
+//! module, agrees on the data type. [`State::new`] is `unsafe` for that, and
+//! the type must have a layout that C and every build agree on
+//! ([`SharedData`]).
 
 use super::{
     bindings,
-    callbacks::PatchedObject, //
+    callbacks::PatchedObject,
+    SharedData, //
 };
 use core::{
     marker::PhantomData,
@@ -118,13 +121,14 @@ pub struct State<T> {
     _data: PhantomData<T>,
 }
 
-impl<T: Copy + Send> State<T> {
+impl<T: Copy + Send + SharedData> State<T> {
     /// The state `id` at `version`.
     ///
     /// # Panics
     ///
-    /// If `id` is zero, which ends the core's array of states: in a
-    /// `static`, an error at build time.
+    /// If `id` is zero, which ends the core's array of states, or `T` is
+    /// zero-sized (its `KBox` is no allocation, which a C patch taking the
+    /// data over would `kfree()`): in a `static`, an error at build time.
     ///
     /// # Safety
     ///
@@ -137,6 +141,10 @@ impl<T: Copy + Send> State<T> {
     /// module), since the data may outlive the module.
     pub const unsafe fn new(id: ffi::c_ulong, version: ffi::c_uint) -> Self {
         assert!(id != 0, "a system state's id may not be zero");
+        assert!(
+            core::mem::size_of::<T>() != 0,
+            "a system state's data may not be zero-sized"
+        );
         // INVARIANT: `id` is not zero; no structure attached.
         Self {
             decl: StateDecl {
@@ -164,19 +172,23 @@ impl<T: Copy + Send> State<T> {
         unsafe { StateData::new(self.decl.raw.load(Acquire)) }
     }
 
-    /// This state in the most recent patch installed before the one in
-    /// transition (C: `klp_get_prev_state()`), for the callbacks of that
-    /// transition. Outside a transition, as in the callbacks of a module
-    /// loaded later, the core warns (`WARN_ON_ONCE`) and this is `None`;
-    /// in a callback of an older patch during another's transition, it is
-    /// the state of the patch before that one.
-    pub fn prev<'a>(&self, _obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
+    /// This state in the most recent patch installed before this one, for
+    /// the callbacks of this patch's transition (C: `klp_get_prev_state()`).
+    ///
+    /// `None` if no earlier patch declares it, and outside a transition: in
+    /// the callbacks run for a module being loaded or removed while the
+    /// patch is enabled, where the core would warn (`WARN_ON_ONCE`); see
+    /// [`PatchedObject::module`] for which module.
+    pub fn prev<'a>(&self, obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
+        if !obj.in_transition() {
+            return None;
+        }
         // SAFETY: the caller holds `klp_mutex` (it has a `PatchedObject`),
         // which protects the list of patches that `klp_get_prev_state()`
-        // walks.
+        // walks; this patch is in transition, so the core does not warn.
         let raw = unsafe { bindings::klp_get_prev_state(self.decl.id) };
         // SAFETY: the patch owning a non-NULL `raw` stays registered while
-        // the caller holds `klp_mutex`, for as long as it borrows `_obj`; it
+        // the caller holds `klp_mutex`, for as long as it borrows `obj`; it
         // declares this id, so its data is NULL or a `T` (`new`'s safety
         // requirements).
         unsafe { StateData::new(raw) }
@@ -195,7 +207,7 @@ pub struct StateData<'a, T> {
     _borrow: PhantomData<(&'a PatchedObject, T)>,
 }
 
-impl<T: Copy + Send> StateData<'_, T> {
+impl<T: Copy + Send + SharedData> StateData<'_, T> {
     /// # Safety
     ///
     /// A non-NULL `raw` is a `klp_state` of a registered patch whose data is

@@ -2,17 +2,20 @@
 
 //! Replacements for system calls.
 //!
-//! C header: [`include/linux/syscalls.h`](srctree/include/linux/syscalls.h)
+//! C header: [`include/linux/livepatch_helpers.h`](srctree/include/linux/livepatch_helpers.h)
 //!
 //! The function to patch is the one the system call table points to. With
 //! `CONFIG_ARCH_HAS_SYSCALL_WRAPPER`, that is an arch-prefixed wrapper that
-//! takes the caller's registers, `long __x64_sys_getpid(const struct pt_regs
-//! *regs)` on x86_64; otherwise it is `long sys_getpid(void)`.
-//! [`syscall_name!`] spells that name for the architecture being built and
-//! [`syscall0!`] makes a replacement of that prototype:
+//! takes the caller's registers, `long __x64_sys_getpriority(const struct
+//! pt_regs *regs)` on x86_64; otherwise it is `long sys_getpriority(long,
+//! long)`, each argument as a `long`. [`syscall_name!`] spells that name for
+//! the architecture being built, and [`syscall!`] makes a replacement of
+//! that prototype from a safe function that takes the system call's
+//! arguments, as `KLP_SYSCALL_DEFINEx` does in C:
 //!
 //! ```
 //! use kernel::{
+//!     ffi::c_long,
 //!     livepatch::{
 //!         syscall,
 //!         Func, //
@@ -20,58 +23,115 @@
 //!     prelude::*, //
 //! };
 //!
-//! fn getpid() -> Result<i32> {
-//!     Ok(kernel::current!().tgid_nr_ns(None))
+//! /// Reports a constant priority.
+//! fn getpriority(_which: i32, _who: i32) -> Result<c_long> {
+//!     Ok(20)
 //! }
 //!
 //! static FUNCS: [Func; 1] = [
-//!     // SAFETY: getpid takes no arguments (kernel/sys.c:
-//!     // `SYSCALL_DEFINE0(getpid)`): its entry has the prototype `syscall0!`
-//!     // makes.
+//!     // SAFETY: kernel/sys.c: `SYSCALL_DEFINE2(getpriority, int, which,
+//!     // int, who)`: its entry has the prototype `syscall!` makes for two
+//!     // `int` arguments.
 //!     unsafe {
 //!         Func::vmlinux(
-//!             syscall::syscall_name!("getpid"),
-//!             syscall::syscall0!(getpid),
+//!             syscall::syscall_name!("getpriority"),
+//!             syscall::syscall!(getpriority: fn(which: i32, who: i32) -> Result<c_long>),
 //!         )
 //!     },
 //! ];
 //! ```
 //!
-//! Only system calls without arguments are supported: reading arguments from
-//! `pt_regs` is specific to each architecture.
+//! Reading the arguments from the registers is specific to each
+//! architecture: it is written for x86_64 and the architectures without the
+//! wrapper; a replacement with arguments does not build for the others yet.
 
-use super::NewFunc;
 use kernel::{
-    error::from_result,
     ffi,
-    prelude::*, //
+    prelude::*,
+    uaccess::UserPtr, //
 };
+
+/// A type a system call replacement takes for an argument: what C's
+/// `SYSCALL_DEFINEx` makes of the `long` the entry gets (`__SC_CAST`).
+pub trait SyscallArg {
+    /// The argument, from the register or `long` that holds it.
+    fn from_reg(reg: ffi::c_ulong) -> Self;
+}
+
+macro_rules! impl_syscall_arg {
+    ($($t:ty),*) => {
+        $(
+            impl SyscallArg for $t {
+                #[inline]
+                fn from_reg(reg: ffi::c_ulong) -> Self {
+                    // As C casts it: truncated to the argument's type.
+                    reg as $t
+                }
+            }
+        )*
+    };
+}
+impl_syscall_arg!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
+
+/// A `const char __user *` or any other pointer to user memory.
+impl SyscallArg for UserPtr {
+    #[inline]
+    fn from_reg(reg: ffi::c_ulong) -> Self {
+        UserPtr::from_addr(reg as usize)
+    }
+}
 
 /// What a system call returns for `r`: the value, or a negative errno.
 ///
 /// A value that does not fit in a `long` is returned as `EOVERFLOW`.
 #[doc(hidden)]
 pub fn syscall_return<T: TryInto<ffi::c_long>>(r: Result<T>) -> ffi::c_long {
-    from_result(|| r?.try_into().map_err(|_| EOVERFLOW))
+    match r.and_then(|v| v.try_into().map_err(|_| EOVERFLOW)) {
+        Ok(v) => v,
+        Err(e) => e.to_errno() as ffi::c_long,
+    }
+}
+
+/// The first `N` arguments of a system call, from the registers its entry
+/// was called with (C: `SC_X86_64_REGS_TO_ARGS` and the like).
+///
+/// # Safety
+///
+/// `regs` is what a system call entry was called with.
+#[doc(hidden)]
+#[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
+#[inline]
+pub unsafe fn args<const N: usize>(regs: *const kernel::bindings::pt_regs) -> [ffi::c_ulong; N] {
+    const { assert!(N <= 6, "a system call has at most 6 arguments") };
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: `regs` is valid for the call (the caller's guarantee).
+        let r = unsafe { &*regs };
+        let all = [r.di, r.si, r.dx, r.r10, r.r8, r.r9];
+        core::array::from_fn(|i| all[i])
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = regs;
+        const {
+            assert!(
+                N == 0,
+                "livepatch::syscall: reading system call arguments is not written for this architecture"
+            )
+        };
+        [0; N]
+    }
 }
 
 /// The prefix of the name of the functions that enter system calls
-/// (C: `SYSCALL_DEFINEx` in `<asm/syscall_wrapper.h>`), as upstream's
-/// `test_klp_syscall.c` spells it.
+/// (C: `SYSCALL_DEFINEx` in `<asm/syscall_wrapper.h>`), on the
+/// architectures that build Rust and livepatches.
 #[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "x86_64"))]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! klp_syscall_prefix {
     () => {
         "__x64_"
-    };
-}
-#[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "s390x"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! klp_syscall_prefix {
-    () => {
-        "__s390x_"
     };
 }
 #[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "aarch64"))]
@@ -82,11 +142,15 @@ macro_rules! klp_syscall_prefix {
         "__arm64_"
     };
 }
-#[cfg(any(
-    not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER),
-    target_arch = "powerpc",
-    target_arch = "powerpc64"
-))]
+#[cfg(all(CONFIG_ARCH_HAS_SYSCALL_WRAPPER, target_arch = "s390x"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prefix {
+    () => {
+        "__s390x_"
+    };
+}
+#[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! klp_syscall_prefix {
@@ -98,13 +162,7 @@ macro_rules! klp_syscall_prefix {
 // that do not still build here.
 #[cfg(all(
     CONFIG_ARCH_HAS_SYSCALL_WRAPPER,
-    not(any(
-        target_arch = "x86_64",
-        target_arch = "s390x",
-        target_arch = "aarch64",
-        target_arch = "powerpc",
-        target_arch = "powerpc64"
-    ))
+    not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "s390x"))
 ))]
 #[macro_export]
 #[doc(hidden)]
@@ -133,25 +191,49 @@ macro_rules! klp_syscall_name {
 }
 pub use klp_syscall_name as syscall_name;
 
-/// Makes a [`NewFunc`] that replaces a system call without arguments, named
-/// by [`syscall_name!`], by `f: fn() -> Result<T>`, where `T` converts to
-/// `long`. Its prototype is the system call's entry: with
-/// `CONFIG_ARCH_HAS_SYSCALL_WRAPPER`, `long __<arch>_sys_<name>(const struct
-/// pt_regs *regs)`, otherwise `long sys_<name>(void)`.
+/// Makes a [`NewFunc`](super::NewFunc) that replaces the entry of a system
+/// call, named by [`syscall_name!`], by the safe function `$f`, given its
+/// type: `syscall!(f: fn(which: i32, who: i32) -> Result<c_long>)`, up to six
+/// arguments, each a [`SyscallArg`], and a `Result` of a value that converts
+/// to `long`.
 ///
-/// An error from `f` is returned to the caller as a negative errno.
+/// Its prototype is the system call's entry: with
+/// `CONFIG_ARCH_HAS_SYSCALL_WRAPPER`, `long __<arch>_sys_<name>(const struct
+/// pt_regs *regs)`, otherwise `long sys_<name>(long, ...)`. An error from
+/// `$f` is returned to the caller as a negative errno.
 #[macro_export]
-macro_rules! klp_syscall0 {
-    ($f:path) => {{
+macro_rules! klp_syscall {
+    ($f:path: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
+        const __KLP_F: fn($($ty),*) -> $ret = $f;
         #[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
         extern "C" fn __klp_sys(
-            _regs: *const ::kernel::bindings::pt_regs,
+            regs: *const ::kernel::bindings::pt_regs,
         ) -> ::kernel::ffi::c_long {
-            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return($f()))
+            // SAFETY: the system call table's entry, which this replaces
+            // (what the caller of `Func::vmlinux` asserts), is called with
+            // the caller's registers.
+            let regs = unsafe {
+                $crate::livepatch::syscall::args::<{ <[&str]>::len(&[$(stringify!($arg)),*]) }>(regs)
+            };
+            #[allow(unused_variables, unused_mut)]
+            let mut regs = regs.into_iter();
+            $(
+                let $arg = <$ty as $crate::livepatch::syscall::SyscallArg>::from_reg(
+                    regs.next().unwrap_or(0),
+                );
+            )*
+            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return(
+                __KLP_F($($arg),*),
+            ))
         }
         #[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
-        extern "C" fn __klp_sys() -> ::kernel::ffi::c_long {
-            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return($f()))
+        extern "C" fn __klp_sys($($arg: ::kernel::ffi::c_ulong),*) -> ::kernel::ffi::c_long {
+            $(
+                let $arg = <$ty as $crate::livepatch::syscall::SyscallArg>::from_reg($arg);
+            )*
+            $crate::livepatch::keep_frame($crate::livepatch::syscall::syscall_return(
+                __KLP_F($($arg),*),
+            ))
         }
         // A `const` of its own: not within an `unsafe` block of the caller.
         const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
@@ -163,4 +245,4 @@ macro_rules! klp_syscall0 {
         __KLP_NEW_FUNC
     }};
 }
-pub use klp_syscall0 as syscall0;
+pub use klp_syscall as syscall;

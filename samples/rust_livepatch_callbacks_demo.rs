@@ -148,7 +148,5 @@ impl kernel::Module for RustLivepatchCallbacksDemo {
 }
 
 impl Livepatch for RustLivepatchCallbacksDemo {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

@@ -43,11 +43,7 @@ use livepatch::{
     Patch,
     Shadow, //
 };
-use shadow_mod::{
-    dummy_alloc,
-    dummy_free,
-    Dummy, //
-};
+use shadow_mod::Dummy;
 
 livepatch::module_livepatch! {
     type: ShadowFix1,
@@ -64,8 +60,9 @@ const SV_LEAK: usize = 1;
 const EXPIRE_PERIOD: u32 = 4 * 3;
 
 // SAFETY: the users of `SV_LEAK`, this module and fix2, attach a
-// `KBox<i32>` (the C samples a `kzalloc()`ed `int`), and each frees only the
-// variables of the dummies it frees; this is the module's only handle of it.
+// `KBox<i32>` with a `Shadow` (the C samples a `kzalloc()`ed `int`), and
+// each frees only the variables of the dummies it frees; this is the
+// module's only handle of it.
 static LEAK: Shadow<KBox<i32>> = unsafe { Shadow::new(SV_LEAK) };
 
 fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
@@ -73,8 +70,8 @@ fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
     let leak = KBox::new(0, GFP_KERNEL).ok()?;
 
     // Patch: save the leak into a SV_LEAK shadow variable, which the
-    // patched dummy_free() frees. The constructor moves it in.
-    if let Err(e) = LEAK.alloc(&*d, GFP_KERNEL, |_, _| Ok(leak)) {
+    // patched dummy_free() frees.
+    if let Err(e) = LEAK.alloc(&*d, GFP_KERNEL, leak) {
         pr_err!(
             "livepatch_fix1_dummy_alloc: failed to allocate shadow variable for the leaking pointer: dummy @ {:p} ({:?})\n",
             &*d,
@@ -91,7 +88,7 @@ fn livepatch_fix1_dummy_alloc() -> Option<KBox<Dummy>> {
     Some(d)
 }
 
-fn livepatch_fix1_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
+fn livepatch_fix1_dummy_leak_dtor(d: usize, leak: &KBox<i32>) {
     // The leak is freed when the variable drops it, after this returns. The
     // dummy's address is printed as `{:p}` prints pointers: hashed, since
     // 7.3, as C's `%p`, like the address printed at its allocation.
@@ -102,11 +99,11 @@ fn livepatch_fix1_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
     );
 }
 
-fn livepatch_fix1_dummy_free(mut d: KBox<Dummy>) {
+fn livepatch_fix1_dummy_free(d: KBox<Dummy>) {
     // Patch: free the leak, if the dummy has one: dummies allocated before
     // this patch do not.
     if LEAK.get(&*d).is_some() {
-        LEAK.free_with(&mut *d, livepatch_fix1_dummy_leak_dtor);
+        LEAK.free_with(&*d, livepatch_fix1_dummy_leak_dtor);
     } else {
         pr_info!("livepatch_fix1_dummy_free: dummy @ {:p} leaked!\n", &*d);
     }
@@ -114,21 +111,23 @@ fn livepatch_fix1_dummy_free(mut d: KBox<Dummy>) {
 
 static FUNCS: [Func; 2] = [
     // SAFETY: livepatch-shadow-mod.c defines `struct dummy *dummy_alloc(void)`,
-    // the prototype `dummy_alloc!` makes (support/shadow_mod.rs).
+    // whose callers own the dummy returned and `kfree()` it: the prototype
+    // and contract of this replacement's types.
     unsafe {
         Func::module(
             c"livepatch_shadow_mod",
             c"dummy_alloc",
-            dummy_alloc!(livepatch_fix1_dummy_alloc),
+            livepatch::new_func!(livepatch_fix1_dummy_alloc: fn() -> Option<KBox<Dummy>>),
         )
     },
     // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
-    // the prototype `dummy_free!` makes.
+    // called with a `kmalloc()`ed dummy that the callee frees: the prototype
+    // and contract of this replacement's types.
     unsafe {
         Func::module(
             c"livepatch_shadow_mod",
             c"dummy_free",
-            dummy_free!(livepatch_fix1_dummy_free),
+            livepatch::new_func!(livepatch_fix1_dummy_free: fn(d: KBox<Dummy>)),
         )
     },
 ];
@@ -143,9 +142,7 @@ impl kernel::Module for ShadowFix1 {
 }
 
 impl Livepatch for ShadowFix1 {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }
 
 impl Drop for ShadowFix1 {

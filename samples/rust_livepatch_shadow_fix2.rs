@@ -47,8 +47,6 @@ use livepatch::{
     Shadow, //
 };
 use shadow_mod::{
-    dummy_check,
-    dummy_free,
     time_after,
     Dummy, //
 };
@@ -66,22 +64,24 @@ const SV_LEAK: usize = 1;
 const SV_COUNTER: usize = 2;
 
 // SAFETY: the users of `SV_LEAK`, this module and fix1, attach a
-// `KBox<i32>` (the C samples a `kzalloc()`ed `int`), and each frees only the
-// variables of the dummies it frees; this is the module's only handle of it.
+// `KBox<i32>` with a `Shadow` (the C samples a `kzalloc()`ed `int`), and
+// each frees only the variables of the dummies it frees; this is the
+// module's only handle of it.
 static LEAK: Shadow<KBox<i32>> = unsafe { Shadow::new(SV_LEAK) };
-// SAFETY: only this module uses `SV_COUNTER`, through this handle.
+// SAFETY: only this module uses `SV_COUNTER`, through this handle, with an
+// `Atomic<i32>`.
 static COUNTER: Shadow<Atomic<i32>> = unsafe { Shadow::new(SV_COUNTER) };
 
 fn livepatch_fix2_dummy_check(d: &Dummy, jiffies: c_ulong) -> bool {
     // Patch: count the checks of each dummy, in flight ones included:
     // attach the counter on first use.
-    if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, |_, _| Ok(Atomic::new(0))) {
+    if let Ok(count) = COUNTER.get_or_alloc(d, GFP_NOWAIT, Atomic::new(0)) {
         count.add(1, Relaxed);
     }
     time_after(jiffies, d.jiffies_expire())
 }
 
-fn livepatch_fix2_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
+fn livepatch_fix2_dummy_leak_dtor(d: usize, leak: &KBox<i32>) {
     pr_info!(
         "livepatch_fix2_dummy_leak_dtor: dummy @ {:p}, prevented leak @ {:p}\n",
         d as *const Dummy,
@@ -89,10 +89,10 @@ fn livepatch_fix2_dummy_leak_dtor(d: usize, leak: &mut KBox<i32>) {
     );
 }
 
-fn livepatch_fix2_dummy_free(mut d: KBox<Dummy>) {
+fn livepatch_fix2_dummy_free(d: KBox<Dummy>) {
     // Patch: free the leak, as fix1 does.
     if LEAK.get(&*d).is_some() {
-        LEAK.free_with(&mut *d, livepatch_fix2_dummy_leak_dtor);
+        LEAK.free_with(&*d, livepatch_fix2_dummy_leak_dtor);
     } else {
         pr_info!("livepatch_fix2_dummy_free: dummy @ {:p} leaked!\n", &*d);
     }
@@ -105,28 +105,30 @@ fn livepatch_fix2_dummy_free(mut d: KBox<Dummy>) {
             &*d,
             count
         );
-        COUNTER.free(&mut *d);
+        COUNTER.free(&*d);
     }
 }
 
 static FUNCS: [Func; 2] = [
     // SAFETY: livepatch-shadow-mod.c defines
-    // `bool dummy_check(struct dummy *d, unsigned long jiffies)`, the
-    // prototype `dummy_check!` makes (support/shadow_mod.rs).
+    // `bool dummy_check(struct dummy *d, unsigned long jiffies)`, called with
+    // a dummy of its list under the list's mutex: the prototype and contract
+    // of this replacement's types (support/shadow_mod.rs for `&Dummy`).
     unsafe {
         Func::module(
             c"livepatch_shadow_mod",
             c"dummy_check",
-            dummy_check!(livepatch_fix2_dummy_check),
+            livepatch::new_func!(livepatch_fix2_dummy_check: fn(d: &Dummy, jiffies: c_ulong) -> bool),
         )
     },
     // SAFETY: livepatch-shadow-mod.c defines `void dummy_free(struct dummy *d)`,
-    // the prototype `dummy_free!` makes.
+    // called with a `kmalloc()`ed dummy that the callee frees: the prototype
+    // and contract of this replacement's types.
     unsafe {
         Func::module(
             c"livepatch_shadow_mod",
             c"dummy_free",
-            dummy_free!(livepatch_fix2_dummy_free),
+            livepatch::new_func!(livepatch_fix2_dummy_free: fn(d: KBox<Dummy>)),
         )
     },
 ];
@@ -141,9 +143,7 @@ impl kernel::Module for ShadowFix2 {
 }
 
 impl Livepatch for ShadowFix2 {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }
 
 impl Drop for ShadowFix2 {

@@ -4,10 +4,10 @@
 //!
 //! C header: `selftests/test_modules/klp_job.h`
 //!
-//! The job's state ([`Job`]) and adapter macros that turn safe Rust
-//! functions into replacements for the job's C functions, one macro per C
-//! prototype, as [`seq_show!`](crate::livepatch::seq_show) does for show
-//! functions.
+//! The job's state ([`Job`]), what a replacement of the job's C functions
+//! takes for their arguments (`&Job` for a `struct klp_job *`), and adapter
+//! macros for the two functions that get the job indirectly, the kthread's
+//! main function and the work function.
 //!
 //! Mount it as `mod job;` at the crate root: its macros refer to `$crate::job`.
 
@@ -15,6 +15,7 @@
 // and uses part of it.
 #![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
+use crate::livepatch;
 use kernel::{
     ffi,
     task::Task,
@@ -146,117 +147,100 @@ impl Kthread {
     }
 }
 
-/// Replaces `unsigned int klp_job_format(struct klp_job *job)` by
-/// `f: fn(&Job) -> u32`.
-macro_rules! job_format {
-    ($f:path) => {{
-        // Not generic in lifetimes: `f` gets its references for the call.
-        const __KLP_F: fn(&$crate::job::Job) -> u32 = $f;
-        extern "C" fn __klp_format(
-            job: *mut $crate::job::bindings::klp_job,
-        ) -> ::kernel::ffi::c_uint {
-            // SAFETY: the target calls `klp_job_format()` with its job,
-            // during a pass; `Job` wraps a `klp_job` transparently, and the
-            // reference does not outlive the call.
-            let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            $crate::livepatch::keep_frame(__KLP_F(job))
-        }
-        // A `const` of its own: not within an `unsafe` block of the caller.
-        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
-            // SAFETY: `__klp_format` is an `extern "C"` function of the
-            // prototype documented above.
-            unsafe {
-                $crate::livepatch::NewFunc::from_ptr(__klp_format as *const ::kernel::ffi::c_void)
-            };
-        __KLP_NEW_FUNC
-    }};
+/// C `struct klp_job *`, for the target's job, during a pass.
+impl livepatch::CType for &Job {
+    type C = *mut bindings::klp_job;
 }
-pub(crate) use job_format;
 
-/// Replaces `void klp_job_pass(struct klp_job *job, unsigned int format)`
-/// by `f: fn(&Job, u32)`.
-macro_rules! job_pass {
-    ($f:path) => {{
-        // Not generic in lifetimes: `f` gets its references for the call.
-        const __KLP_F: fn(&$crate::job::Job, u32) = $f;
-        extern "C" fn __klp_pass(
-            job: *mut $crate::job::bindings::klp_job,
-            format: ::kernel::ffi::c_uint,
-        ) {
-            // SAFETY: the target calls `klp_job_pass()` with its job,
-            // during a pass; `Job` wraps a `klp_job` transparently, and the
-            // reference does not outlive the call.
-            let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            $crate::livepatch::keep_frame(__KLP_F(job, format))
-        }
-        // A `const` of its own: not within an `unsafe` block of the caller.
-        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
-            // SAFETY: `__klp_pass` is an `extern "C"` function of the
-            // prototype documented above.
-            unsafe {
-                $crate::livepatch::NewFunc::from_ptr(__klp_pass as *const ::kernel::ffi::c_void)
-            };
-        __KLP_NEW_FUNC
-    }};
+// SAFETY: the target calls the functions replaced with `&Job`
+// (`klp_job_format()`, `klp_job_pass()`) with its job, during a pass, and
+// frees the job only after the job has stopped; `Job` wraps a `klp_job`
+// transparently.
+unsafe impl<'call> livepatch::Arg<'call> for &'call Job {
+    unsafe fn from_c(c: *mut bindings::klp_job, _call: &'call livepatch::Call) -> Self {
+        // SAFETY: by the implementation's contract above.
+        unsafe { &*c.cast::<Job>() }
+    }
 }
-pub(crate) use job_pass;
 
-/// Replaces the kthread main function `int klp_job_kthread(void *data)` by
+/// The `void *data` of the kthread main function `klp_job_kthread()`: the
+/// job it runs.
+pub struct ThreadJob<'a>(&'a Job);
+
+impl<'a> ThreadJob<'a> {
+    /// The job.
+    pub fn job(&self) -> &'a Job {
+        self.0
+    }
+}
+
+impl livepatch::CType for ThreadJob<'_> {
+    type C = *mut ffi::c_void;
+}
+
+// SAFETY: the target starts `klp_job_kthread()` with its job as `data`, and
+// stops the thread before freeing the job.
+unsafe impl<'call> livepatch::Arg<'call> for ThreadJob<'call> {
+    unsafe fn from_c(c: *mut ffi::c_void, _call: &'call livepatch::Call) -> Self {
+        // SAFETY: by the implementation's contract above.
+        ThreadJob(unsafe { &*c.cast::<Job>() })
+    }
+}
+
+/// The `struct work_struct *work` of the work function `klp_job_work()`: the
+/// job whose delayed work it is.
+pub struct WorkJob<'a>(&'a Job);
+
+impl<'a> WorkJob<'a> {
+    /// The job.
+    pub fn job(&self) -> &'a Job {
+        self.0
+    }
+}
+
+impl livepatch::CType for WorkJob<'_> {
+    type C = *mut kernel::bindings::work_struct;
+}
+
+// SAFETY: the target queues only its job's `dwork` with `klp_job_work()`,
+// and cancels it before freeing the job.
+unsafe impl<'call> livepatch::Arg<'call> for WorkJob<'call> {
+    unsafe fn from_c(c: *mut kernel::bindings::work_struct, _call: &'call livepatch::Call) -> Self {
+        // SAFETY: by the implementation's contract above, `c` is
+        // `job.dwork.work` of a job.
+        let job = unsafe { kernel::container_of!(c, bindings::klp_job, dwork.work) };
+        // SAFETY: as above.
+        WorkJob(unsafe { &*job.cast::<Job>() })
+    }
+}
+
+/// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces the kthread
+/// main function `int klp_job_kthread(void *data)` by
 /// `f: fn(&Kthread, &Job) -> Result`.
 macro_rules! job_kthread {
     ($f:path) => {{
-        // Not generic in lifetimes: `f` gets its references for the call.
-        const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result = $f;
-        extern "C" fn __klp_kthread(data: *mut ::kernel::ffi::c_void) -> ::kernel::ffi::c_int {
-            // SAFETY: the target starts `klp_job_kthread()` with its job as
-            // `data` and stops the thread before freeing the job; `Job` wraps
-            // a `klp_job` transparently, and the reference does not outlive
-            // the call.
-            let job = unsafe { &*data.cast::<$crate::job::Job>() };
-            $crate::livepatch::keep_frame(::kernel::error::from_result(|| {
-                let thread =
-                    $crate::job::Kthread::current().ok_or(::kernel::error::code::EINVAL)?;
-                __KLP_F(&thread, job).map(|()| 0)
-            }))
+        fn __klp_kthread(data: $crate::job::ThreadJob<'_>) -> ::kernel::error::Result {
+            const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result =
+                $f;
+            let thread = $crate::job::Kthread::current().ok_or(::kernel::error::code::EINVAL)?;
+            __KLP_F(&thread, data.job())
         }
-        // A `const` of its own: not within an `unsafe` block of the caller.
-        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
-            // SAFETY: `__klp_kthread` is an `extern "C"` function of the
-            // prototype documented above.
-            unsafe {
-                $crate::livepatch::NewFunc::from_ptr(__klp_kthread as *const ::kernel::ffi::c_void)
-            };
-        __KLP_NEW_FUNC
+        $crate::livepatch::new_func!(
+            __klp_kthread: fn(data: $crate::job::ThreadJob<'_>) -> ::kernel::error::Result
+        )
     }};
 }
 pub(crate) use job_kthread;
 
-/// Replaces the work function `void klp_job_work(struct work_struct *work)`
-/// by `f: fn(&Job)`.
+/// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces the work
+/// function `void klp_job_work(struct work_struct *work)` by `f: fn(&Job)`.
 macro_rules! job_work {
     ($f:path) => {{
-        // Not generic in lifetimes: `f` gets its references for the call.
-        const __KLP_F: fn(&$crate::job::Job) = $f;
-        extern "C" fn __klp_work(work: *mut ::kernel::bindings::work_struct) {
-            // SAFETY: the target queues only its job's `dwork` with
-            // `klp_job_work()`, so `work` is `job.dwork.work`.
-            let job = unsafe {
-                ::kernel::container_of!(work, $crate::job::bindings::klp_job, dwork.work)
-            };
-            // SAFETY: the target cancels the work before freeing the job;
-            // `Job` wraps a `klp_job` transparently, and the reference does
-            // not outlive the call.
-            let job = unsafe { &*job.cast::<$crate::job::Job>() };
-            $crate::livepatch::keep_frame(__KLP_F(job))
+        fn __klp_work(work: $crate::job::WorkJob<'_>) {
+            const __KLP_F: fn(&$crate::job::Job) = $f;
+            __KLP_F(work.job())
         }
-        // A `const` of its own: not within an `unsafe` block of the caller.
-        const __KLP_NEW_FUNC: $crate::livepatch::NewFunc =
-            // SAFETY: `__klp_work` is an `extern "C"` function of the
-            // prototype documented above.
-            unsafe {
-                $crate::livepatch::NewFunc::from_ptr(__klp_work as *const ::kernel::ffi::c_void)
-            };
-        __KLP_NEW_FUNC
+        $crate::livepatch::new_func!(__klp_work: fn(work: $crate::job::WorkJob<'_>))
     }};
 }
 pub(crate) use job_work;

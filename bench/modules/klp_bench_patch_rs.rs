@@ -16,10 +16,7 @@ use kernel::prelude::*;
 mod livepatch;
 #[cfg(klp_kernel_livepatch)]
 use kernel::livepatch;
-#[path = "../../support/bench.rs"]
-mod bench;
 
-use bench::bench_func;
 use livepatch::{
     Func,
     Livepatch,
@@ -43,13 +40,13 @@ fn livepatch_klp_bench_func(x: usize) -> usize {
 
 static FUNCS: [Func; 1] = [
     // SAFETY: klp_bench_target.c defines
-    // `unsigned long klp_bench_func(unsigned long x)`, the prototype
-    // `bench_func!` makes (support/bench.rs).
+    // `unsigned long klp_bench_func(unsigned long x)`, the prototype of this
+    // replacement's types.
     unsafe {
         Func::module(
             c"klp_bench_target",
             c"klp_bench_func",
-            bench_func!(livepatch_klp_bench_func),
+            livepatch::new_func!(livepatch_klp_bench_func: fn(x: usize) -> usize),
         )
     },
 ];
@@ -61,7 +58,7 @@ static FUNCS_RS: [Func; 1] = [
         Func::module(
             c"klp_bench_target_rs",
             c"klp_bench_func",
-            bench_func!(livepatch_klp_bench_func),
+            livepatch::new_func!(livepatch_klp_bench_func: fn(x: usize) -> usize),
         )
     },
 ];
@@ -83,7 +80,5 @@ impl kernel::Module for KlpBenchPatchRs {
 }
 
 impl Livepatch for KlpBenchPatchRs {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

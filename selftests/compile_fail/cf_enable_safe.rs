@@ -22,9 +22,9 @@ use livepatch::{
 
 static OBJECTS: [Object; 0] = [];
 
-fn enable_twice(module: &'static ThisModule) -> Result {
-    let _first = Registration::new(&Patch::new(&OBJECTS), module)?;
-    let _second = Registration::new(&Patch::new(&OBJECTS), module)?;
+fn enable_outside_init(module: &'static ThisModule) -> Result {
+    let first = Registration::new(Patch::new(&OBJECTS), false, module);
+    let _first = KBox::pin_init(first, GFP_KERNEL)?;
     Ok(())
 }
 

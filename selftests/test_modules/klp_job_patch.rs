@@ -34,9 +34,7 @@ use kernel::livepatch;
 mod job;
 
 use job::{
-    job_format,
     job_kthread,
-    job_pass,
     job_work,
     Job,
     Kthread,
@@ -101,7 +99,7 @@ static VMLINUX_FUNCS: [Func; 1] = [
 ];
 
 /// The job's functions in the module `$object`: what `klp_job.h` declares,
-/// each replaced through the `job_*!` adapter of its prototype (see
+/// each replaced by a function whose types make its C prototype (see
 /// support/job.rs). It calls `Func::module`: use it in an `unsafe` block
 /// whose `// SAFETY:` comment says where `$object` defines those functions
 /// with `klp_job.h`'s names and C prototypes.
@@ -111,9 +109,13 @@ macro_rules! job_funcs {
             Func::module(
                 $object,
                 c"klp_job_format",
-                job_format!(livepatch_job_format),
+                livepatch::new_func!(livepatch_job_format: fn(job: &Job) -> u32),
             ),
-            Func::module($object, c"klp_job_pass", job_pass!(livepatch_job_pass)),
+            Func::module(
+                $object,
+                c"klp_job_pass",
+                livepatch::new_func!(livepatch_job_pass: fn(job: &Job, format: u32)),
+            ),
             Func::module(
                 $object,
                 c"klp_job_kthread",
@@ -154,7 +156,5 @@ impl kernel::Module for KlpJobPatch {
 }
 
 impl Livepatch for KlpJobPatch {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

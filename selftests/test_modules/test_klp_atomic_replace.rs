@@ -74,7 +74,9 @@ impl kernel::Module for TestKlpAtomicReplace {
 }
 
 impl Livepatch for TestKlpAtomicReplace {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS).replace(REPLACE.get() != 0)
+    const PATCH: Patch = Patch::new(&OBJECTS);
+
+    fn replace(&self) -> bool {
+        REPLACE.get() != 0
     }
 }

@@ -104,7 +104,5 @@ impl kernel::Module for TestKlpCallbacksDemo {
 }
 
 impl Livepatch for TestKlpCallbacksDemo {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

@@ -78,7 +78,9 @@ impl kernel::Module for TestKlpCallbacksDemo2 {
 }
 
 impl Livepatch for TestKlpCallbacksDemo2 {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS).replace(REPLACE.get() != 0)
+    const PATCH: Patch = Patch::new(&OBJECTS);
+
+    fn replace(&self) -> bool {
+        REPLACE.get() != 0
     }
 }

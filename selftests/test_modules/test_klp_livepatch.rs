@@ -65,7 +65,5 @@ impl kernel::Module for TestKlpLivepatch {
 }
 
 impl Livepatch for TestKlpLivepatch {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

@@ -60,7 +60,5 @@ impl kernel::Module for TestKlpModPatch {
 }
 
 impl Livepatch for TestKlpModPatch {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }

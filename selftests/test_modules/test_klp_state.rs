@@ -123,7 +123,5 @@ impl kernel::Module for TestKlpState {
 }
 
 impl Livepatch for TestKlpState {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS).states(&STATES).replace(true)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS).states(&STATES).replace(true);
 }

@@ -37,7 +37,7 @@ mod sysfs;
 
 use livepatch::{
     syscall::{
-        syscall0,
+        syscall,
         syscall_name, //
     },
     Func,
@@ -102,8 +102,13 @@ fn lp_sys_getpid() -> Result<i32> {
 
 static FUNCS: [Func; 1] = [
     // SAFETY: getpid takes no arguments (kernel/sys.c: `SYSCALL_DEFINE0(getpid)`),
-    // so its entry has the prototype `syscall0!` makes for this architecture.
-    unsafe { Func::vmlinux(syscall_name!("getpid"), syscall0!(lp_sys_getpid)) },
+    // so its entry has the prototype `syscall!` makes for none.
+    unsafe {
+        Func::vmlinux(
+            syscall_name!("getpid"),
+            syscall!(lp_sys_getpid: fn() -> Result<i32>),
+        )
+    },
 ];
 static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
@@ -124,7 +129,5 @@ impl kernel::Module for TestKlpSyscall {
 }
 
 impl Livepatch for TestKlpSyscall {
-    fn patch(&self) -> Patch {
-        Patch::new(&OBJECTS)
-    }
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }
