@@ -7,7 +7,11 @@
 //! disabled, for a module also when that module is loaded or removed while
 //! the patch is enabled.
 
-use super::bindings;
+use super::{
+    bindings,
+    Object,
+    NO_CALLBACKS, //
+};
 use kernel::{
     error::{
         from_result,
@@ -72,29 +76,19 @@ pub trait Callbacks {
     }
 }
 
-/// No callbacks.
-pub(super) const NONE: bindings::klp_callbacks = bindings::klp_callbacks {
-    pre_patch: None,
-    post_patch: None,
-    pre_unpatch: None,
-    post_unpatch: None,
-    // Internal: the core sets it.
-    post_unpatch_enabled: false,
-};
-
-/// A copy of `c`, as the core's object holds it.
-pub(super) fn copy(c: &bindings::klp_callbacks) -> bindings::klp_callbacks {
-    bindings::klp_callbacks {
-        pre_patch: c.pre_patch,
-        post_patch: c.post_patch,
-        pre_unpatch: c.pre_unpatch,
-        post_unpatch: c.post_unpatch,
-        ..NONE
+impl Object {
+    /// The object, with the callbacks that `C` implements.
+    #[inline]
+    pub const fn with_callbacks<C: Callbacks>(self) -> Self {
+        Self {
+            callbacks: raw::<C>(),
+            ..self
+        }
     }
 }
 
 /// The C callbacks that call `C`'s methods, NULL for those it lacks.
-pub(super) const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
+const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
     bindings::klp_callbacks {
         pre_patch: if C::HAS_PRE_PATCH {
             Some(pre_patch::<C>)
@@ -116,7 +110,7 @@ pub(super) const fn raw<C: Callbacks>() -> bindings::klp_callbacks {
         } else {
             None
         },
-        ..NONE
+        ..NO_CALLBACKS
     }
 }
 

@@ -127,55 +127,15 @@ pub use callbacks::{
 };
 pub use registration::{
     Livepatched,
-    Registration, //
+    Registration,
+    StateDecl, //
 };
 pub use shadow::Shadow;
 pub use state::{
+    SharedData,
     State,
-    StateData,
-    StateDecl, //
+    StateData, //
 };
-
-/// A type whose layout is the same in every module that shares data of it
-/// through an id, in C or in Rust: the data of a system state ([`State`])
-/// or of a shadow variable ([`Shadow`]).
-///
-/// A `repr(Rust)` type has no such layout: two builds, or C, may lay it out
-/// differently. Implement it for a `#[repr(C)]` (or `#[repr(transparent)]`)
-/// type whose fields are all `SharedData`.
-///
-/// # Safety
-///
-/// `Self` is a primitive integer, `bool`, a raw pointer, an array of
-/// `SharedData`, or a `#[repr(C)]` or `#[repr(transparent)]` type whose
-/// fields are all `SharedData`: its layout follows from its definition.
-pub unsafe trait SharedData {}
-
-macro_rules! impl_shared_data {
-    ($($t:ty),*) => {
-        $(
-            // SAFETY: a primitive type, laid out as C lays out its C type.
-            unsafe impl SharedData for $t {}
-        )*
-    };
-}
-impl_shared_data!(bool, i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
-
-// SAFETY: a raw pointer is laid out as a C pointer.
-unsafe impl<T> SharedData for *mut T {}
-// SAFETY: as for `*mut T`.
-unsafe impl<T> SharedData for *const T {}
-// SAFETY: an array of `SharedData` elements is laid out as a C array of them.
-unsafe impl<T: SharedData, const N: usize> SharedData for [T; N] {}
-// SAFETY: `Atomic<T>` is `#[repr(transparent)]` over `T`'s representation,
-// an integer or a pointer.
-unsafe impl<T: kernel::sync::atomic::AtomicType + SharedData> SharedData
-    for kernel::sync::atomic::Atomic<T>
-{
-}
-// SAFETY: `KBox<T>` is `#[repr(transparent)]` over a non-null pointer to a
-// `kmalloc()`ed `T`: a C `T *`.
-unsafe impl<T: SharedData> SharedData for KBox<T> {}
 
 /// A function to replace: the object it is in, its name there, and what
 /// replaces it (C: `struct klp_func_ext`, and the object it was declared
@@ -282,6 +242,16 @@ const fn same_object(a: Option<&CStr>, b: Option<&CStr>) -> bool {
     }
 }
 
+/// No callbacks (C: `struct klp_callbacks`, all NULL).
+const NO_CALLBACKS: bindings::klp_callbacks = bindings::klp_callbacks {
+    pre_patch: None,
+    post_patch: None,
+    pre_unpatch: None,
+    post_unpatch: None,
+    // Internal: the core sets it.
+    post_unpatch_enabled: false,
+};
+
 /// The kernel itself or a module, the functions to replace in it, and the
 /// callbacks around its patching (C: `struct klp_object_ext`).
 pub struct Object {
@@ -353,16 +323,7 @@ impl Object {
         Self {
             name,
             funcs,
-            callbacks: callbacks::NONE,
-        }
-    }
-
-    /// The object, with the callbacks that `C` implements.
-    #[inline]
-    pub const fn with_callbacks<C: Callbacks>(self) -> Self {
-        Self {
-            callbacks: callbacks::raw::<C>(),
-            ..self
+            callbacks: NO_CALLBACKS,
         }
     }
 }
@@ -405,12 +366,6 @@ impl Patch {
             states: &[],
             replace: false,
         }
-    }
-
-    /// The patch also declares the system states `states`; see [`State`].
-    #[inline]
-    pub const fn states(self, states: &'static [&'static StateDecl]) -> Self {
-        Self { states, ..self }
     }
 
     /// Whether the patch replaces all patches enabled before it (atomic

@@ -7,15 +7,22 @@ use super::{
     bindings,
     Func,
     Livepatch,
-    Patch,
-    StateDecl, //
+    Patch, //
 };
-use core::pin::Pin;
+use core::{
+    pin::Pin,
+    ptr, //
+};
 use kernel::{
     error::to_result,
     ffi,
     prelude::*,
     str::as_char_ptr_in_const_context,
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Release, //
+    },
     types::Opaque, //
 };
 
@@ -48,6 +55,81 @@ pub struct Registration {
 unsafe impl Send for Registration {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Registration {}
+
+/// A system state as a [`Patch`](super::Patch) lists it, whatever its data
+/// type: made by `State::decl`.
+///
+/// # Invariants
+///
+/// `id` is not zero (which ends the core's array of states). `raw` is NULL
+/// or points to this state's `klp_state` in the
+/// [`Registration`](super::Registration) that attached it, until that is
+/// dropped.
+pub struct StateDecl {
+    id: ffi::c_ulong,
+    version: ffi::c_uint,
+    raw: Atomic<*mut bindings::klp_state>,
+}
+
+impl StateDecl {
+    /// The state `id` at `version`, attached to no registration.
+    pub(super) const fn new(id: ffi::c_ulong, version: ffi::c_uint) -> Self {
+        // INVARIANT: nothing attached; `State::new` refuses a zero `id`.
+        Self {
+            id,
+            version,
+            raw: Atomic::new(ptr::null_mut()),
+        }
+    }
+
+    /// The state's structure in the registration that attached it, or NULL.
+    pub(super) fn raw(&self) -> *mut bindings::klp_state {
+        self.raw.load(Acquire)
+    }
+
+    /// The state's id.
+    #[inline]
+    pub fn id(&self) -> ffi::c_ulong {
+        self.id
+    }
+
+    /// The core's structure for this state, without data.
+    pub(super) fn to_raw(&self) -> bindings::klp_state {
+        bindings::klp_state {
+            id: self.id,
+            version: self.version,
+            data: ptr::null_mut(),
+        }
+    }
+
+    /// Points the state at `raw`, its structure in a registered patch.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is this state's `klp_state` in a patch being enabled, valid
+    /// until `detach` is called.
+    pub(super) unsafe fn attach(&self, raw: *mut bindings::klp_state) {
+        // INVARIANT: by the caller.
+        self.raw.store(raw, Release);
+    }
+
+    /// Forgets the structure `attach` gave.
+    pub(super) fn detach(&self) {
+        // INVARIANT: NULL.
+        self.raw.store(ptr::null_mut(), Release);
+    }
+}
+
+/// A copy of `c`, as the core's object holds it.
+fn callbacks(c: &bindings::klp_callbacks) -> bindings::klp_callbacks {
+    bindings::klp_callbacks {
+        pre_patch: c.pre_patch,
+        post_patch: c.post_patch,
+        pre_unpatch: c.pre_unpatch,
+        post_unpatch: c.post_unpatch,
+        ..super::NO_CALLBACKS
+    }
+}
 
 /// The `i`th entry of the core's array of functions of `patch`: each
 /// object's functions, then a zeroed entry that ends them.
@@ -131,7 +213,7 @@ impl Registration {
                                     .name
                                     .map_or(core::ptr::null(), as_char_ptr_in_const_context),
                                 funcs,
-                                callbacks: super::callbacks::copy(&obj.callbacks),
+                                callbacks: callbacks(&obj.callbacks),
                                 ..pin_init::zeroed()
                             })
                         }

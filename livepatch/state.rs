@@ -22,7 +22,8 @@
 use super::{
     bindings,
     callbacks::PatchedObject,
-    SharedData, //
+    Patch,
+    StateDecl, //
 };
 use core::{
     marker::PhantomData,
@@ -33,62 +34,49 @@ use core::{
 };
 use kernel::{
     ffi,
-    prelude::*,
-    sync::atomic::{
-        Acquire,
-        Atomic,
-        Release, //
-    },
+    prelude::*, //
 };
 
-/// A system state as a [`Patch`](super::Patch) lists it, whatever its data
-/// type: made by [`State::decl`].
+/// A type whose layout is the same in every module that shares data of it
+/// through an id, in C or in Rust: the data of a system state ([`State`])
+/// or of a shadow variable (`Shadow`).
 ///
-/// # Invariants
+/// A `repr(Rust)` type has no such layout: two builds, or C, may lay it out
+/// differently. Implement it for a `#[repr(C)]` (or `#[repr(transparent)]`)
+/// type whose fields are all `SharedData`.
 ///
-/// `id` is not zero (which ends the core's array of states). `raw` is NULL
-/// or points to this state's `klp_state` in the
-/// [`Registration`](super::Registration) that attached it, until that is
-/// dropped.
-pub struct StateDecl {
-    id: ffi::c_ulong,
-    version: ffi::c_uint,
-    raw: Atomic<*mut bindings::klp_state>,
+/// # Safety
+///
+/// `Self` is a primitive integer, `bool`, a raw pointer, an array of
+/// `SharedData`, or a `#[repr(C)]` or `#[repr(transparent)]` type whose
+/// fields are all `SharedData`: its layout follows from its definition.
+pub unsafe trait SharedData {}
+
+macro_rules! impl_shared_data {
+    ($($t:ty),*) => {
+        $(
+            // SAFETY: a primitive type, laid out as C lays out its C type.
+            unsafe impl SharedData for $t {}
+        )*
+    };
 }
+impl_shared_data!(bool, i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
 
-impl StateDecl {
-    /// The state's id.
-    #[inline]
-    pub fn id(&self) -> ffi::c_ulong {
-        self.id
-    }
-
-    /// The core's structure for this state, without data.
-    pub(super) fn to_raw(&self) -> bindings::klp_state {
-        bindings::klp_state {
-            id: self.id,
-            version: self.version,
-            data: ptr::null_mut(),
-        }
-    }
-
-    /// Points the state at `raw`, its structure in a registered patch.
-    ///
-    /// # Safety
-    ///
-    /// `raw` is this state's `klp_state` in a patch being enabled, valid
-    /// until `detach` is called.
-    pub(super) unsafe fn attach(&self, raw: *mut bindings::klp_state) {
-        // INVARIANT: by the caller.
-        self.raw.store(raw, Release);
-    }
-
-    /// Forgets the structure `attach` gave.
-    pub(super) fn detach(&self) {
-        // INVARIANT: NULL.
-        self.raw.store(ptr::null_mut(), Release);
-    }
+// SAFETY: a raw pointer is laid out as a C pointer.
+unsafe impl<T> SharedData for *mut T {}
+// SAFETY: as for `*mut T`.
+unsafe impl<T> SharedData for *const T {}
+// SAFETY: an array of `SharedData` elements is laid out as a C array of them.
+unsafe impl<T: SharedData, const N: usize> SharedData for [T; N] {}
+// SAFETY: `Atomic<T>` is `#[repr(transparent)]` over `T`'s representation,
+// an integer or a pointer.
+unsafe impl<T: kernel::sync::atomic::AtomicType + SharedData> SharedData
+    for kernel::sync::atomic::Atomic<T>
+{
 }
+// SAFETY: `KBox<T>` is `#[repr(transparent)]` over a non-null pointer to a
+// `kmalloc()`ed `T`: a C `T *`.
+unsafe impl<T: SharedData> SharedData for KBox<T> {}
 
 /// One system state with data of type `T`.
 ///
@@ -147,11 +135,7 @@ impl<T: Copy + Send + SharedData> State<T> {
         );
         // INVARIANT: `id` is not zero; no structure attached.
         Self {
-            decl: StateDecl {
-                id,
-                version,
-                raw: Atomic::new(ptr::null_mut()),
-            },
+            decl: StateDecl::new(id, version),
             _data: PhantomData,
         }
     }
@@ -169,7 +153,7 @@ impl<T: Copy + Send + SharedData> State<T> {
         // module's registered patch (`StateDecl`'s invariant), whose data is
         // NULL or a `T` (`new`'s safety requirements); the caller holds
         // `klp_mutex` while it borrows `_obj`.
-        unsafe { StateData::new(self.decl.raw.load(Acquire)) }
+        unsafe { StateData::new(self.decl.raw()) }
     }
 
     /// This state in the most recent patch installed before this one, for
@@ -186,12 +170,20 @@ impl<T: Copy + Send + SharedData> State<T> {
         // SAFETY: the caller holds `klp_mutex` (it has a `PatchedObject`),
         // which protects the list of patches that `klp_get_prev_state()`
         // walks; this patch is in transition, so the core does not warn.
-        let raw = unsafe { bindings::klp_get_prev_state(self.decl.id) };
+        let raw = unsafe { bindings::klp_get_prev_state(self.decl.id()) };
         // SAFETY: the patch owning a non-NULL `raw` stays registered while
         // the caller holds `klp_mutex`, for as long as it borrows `obj`; it
         // declares this id, so its data is NULL or a `T` (`new`'s safety
         // requirements).
         unsafe { StateData::new(raw) }
+    }
+}
+
+impl Patch {
+    /// The patch also declares the system states `states`.
+    #[inline]
+    pub const fn states(self, states: &'static [&'static StateDecl]) -> Self {
+        Self { states, ..self }
     }
 }
 
