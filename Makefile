@@ -9,7 +9,10 @@
 #   make stress         enable/disable cycles under load, on the debug kernel
 #   make rust-analyzer  write rust-project.json for every module here
 #   make upstream-series  write upstream/: the API and sample as patches
-#                       for the kernel source of RLP_KVER (default series)
+#                       for the kernel source of RLP_KVER (default series);
+#                       UPSTREAM_OPTS: --signoff, --maintainer 'N <e>',
+#                       --reviewer, --list, --base COMMIT, --author
+#                       (default: git config)
 #   make upstream-check   apply upstream/ and build the kernel after each
 #                       patch (bisectable), checkpatch --strict each patch
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
@@ -39,7 +42,7 @@ rust-analyzer: modules
 	@python3 scripts/rust-project.py rust-project.json Kbuild $(KDIR)
 
 upstream-series:
-	@python3 scripts/upstream-series.py "$$(scripts/kernel.sh ksrc)" upstream
+	@python3 scripts/upstream-series.py $(UPSTREAM_OPTS) "$$(scripts/kernel.sh ksrc)" upstream
 
 upstream-check:
 	@scripts/upstream-check.sh

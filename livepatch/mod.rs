@@ -35,8 +35,8 @@
 //! ([`Func::vmlinux`], [`Func::module`]). Neither C nor Rust can check that:
 //! the `// SAFETY:` comment says which prototype was read, and where. The
 //! same holds for what other modules share through an id: the data type of
-//! a system state or a shadow variable ([`State::new`], [`Shadow::new`]),
-//! which must have a stable layout ([`SharedData`]).
+//! a system state or a shadow variable (`State::new`, `Shadow::new`),
+//! which must have a stable layout (`SharedData`).
 //!
 //! # Examples
 //!

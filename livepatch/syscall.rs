@@ -116,7 +116,7 @@ pub unsafe fn args<const N: usize>(regs: *const kernel::bindings::pt_regs) -> [f
         const {
             assert!(
                 N == 0,
-                "livepatch::syscall: reading system call arguments is not written for this architecture"
+                "livepatch::syscall: system call arguments are not read on this architecture"
             )
         };
         [0; N]

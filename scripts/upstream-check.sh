@@ -3,11 +3,14 @@
 #
 # `make upstream-check`: what a maintainer checks before applying the
 # series in upstream/ to the kernel source of RLP_KVER (default series):
-# it applies with `git am`; each patch is `checkpatch.pl --strict` clean,
-# but for the Signed-off-by the submitter adds; and the kernel builds after
-# each patch (bisectable), incrementally, with the configuration of the
-# upstream test kernel (RLP_KERNEL=upstream). Takes a full kernel build,
-# then a few minutes per patch.
+# it applies with `git am`; each patch is `checkpatch.pl --strict` clean
+# (a series generated without --signoff is allowed its missing
+# Signed-off-by, and a patch that adds files is not asked to touch
+# MAINTAINERS when get_maintainer.pl already finds the series' entry for
+# each of them); and the kernel builds after each patch (bisectable),
+# incrementally, with the configuration of the upstream test kernel
+# (RLP_KERNEL=upstream). Takes a full kernel build, then a few minutes per
+# patch.
 
 set -e -o pipefail
 . "$(dirname "$0")/lib.sh"
@@ -48,10 +51,22 @@ for p in "${patches[@]}"; do
 	"${git[@]}" am -q "$p" || die "${p##*/} does not apply: regenerate the series (make upstream-series)"
 	# A copy: checkpatch.pl misreads a patch file that git tracks as changed.
 	cp "$p" "$work/patch"
-	report=$("$tree/scripts/checkpatch.pl" --strict --root="$tree" "$work/patch" 2>&1 |
-		grep -E '^(ERROR|WARNING|CHECK):' | grep -v 'Missing Signed-off-by' || true)
+	ignore=()
+	grep -q '^Signed-off-by: ' "$p" || ignore+=(MISSING_SIGN_OFF)
+	added=$("${git[@]}" show --name-only --diff-filter=A --format= HEAD)
+	if [ -n "$added" ]; then
+		for f in $added; do
+			(cd "$tree" && scripts/get_maintainer.pl --no-git --no-rolestats -f "$f" 2>/dev/null) |
+				grep -q 'live-patching@vger.kernel.org' ||
+				die "${p##*/}: MAINTAINERS has no entry for $f"
+		done
+		ignore+=(FILE_PATH_CHANGES)
+	fi
+	report=$("$tree/scripts/checkpatch.pl" --strict --root="$tree" \
+		${ignore[@]:+--ignore "$(IFS=,; echo "${ignore[*]}")"} "$work/patch" 2>&1 |
+		grep -E '^(ERROR|WARNING|CHECK):' || true)
 	[ -z "$report" ] || { echo "$report"; die "${p##*/}: checkpatch.pl --strict reports the above"; }
-	info "checkpatch.pl --strict: clean (but for the Signed-off-by the submitter adds)"
+	info "checkpatch.pl --strict: clean${ignore[*]:+ (not asked: ${ignore[*]})}"
 	start=$SECONDS
 	run_logged "upstream-check-$n" sh -c "
 		'$tree/scripts/kconfig/merge_config.sh' -m -O '$out' '$out/.config' $(printf '%q ' "${fragments[@]}") &&
