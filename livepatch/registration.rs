@@ -224,7 +224,12 @@ impl Registration {
                 GFP_KERNEL,
             )?;
             let states = KBox::pin_slice::<_, _, Error>(
-                |i| Ok(patch.states.get(i).map_or(Opaque::zeroed(), |d| Opaque::new(d.to_raw()))),
+                |i| {
+                    Ok(patch
+                        .states
+                        .get(i)
+                        .map_or(Opaque::zeroed(), |d| Opaque::new(d.to_raw())))
+                },
                 patch.states.len() + 1,
                 GFP_KERNEL,
             )?;

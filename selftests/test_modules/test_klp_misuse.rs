@@ -117,7 +117,10 @@ fn shadow_cases() -> Result {
     let obj = KBox::new(Outer { first: 1 }, GFP_KERNEL)?;
     let _first = TRACKED.alloc(&*obj, GFP_KERNEL, Tracked { value: VALUE })?;
     if let Err(e) = TRACKED.alloc(&*obj, GFP_KERNEL, Tracked { value: VALUE }) {
-        pr_info!("shadow alloc of an existing variable: error {}\n", e.to_errno());
+        pr_info!(
+            "shadow alloc of an existing variable: error {}\n",
+            e.to_errno()
+        );
     }
     TRACKED.free(&*obj);
     Ok(())
