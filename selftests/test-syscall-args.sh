@@ -11,7 +11,7 @@
 . $(dirname $0)/functions.sh
 
 MOD_LIVEPATCH=test_klp_syscall_args
-CALL=$(dirname $0)/klp_syscall_args
+CALL=${OUTPUT:-$(dirname $0)}/klp_syscall_args
 
 setup_config
 
