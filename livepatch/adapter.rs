@@ -306,8 +306,8 @@ unsafe impl<'call> Arg<'call> for &'call SeqFile {
 }
 
 /// Makes a [`NewFunc`] that replaces a C function by the safe Rust function
-/// `$f`, given its type with named arguments:
-/// `new_func!(f: fn(m: &SeqFile, v: *mut c_void) -> Result)`.
+/// `$f` (its name, or a path in parentheses), given its type with named
+/// arguments: `new_func!(f: fn(m: &SeqFile, v: *mut c_void) -> Result)`.
 ///
 /// The replacement is an `extern "C"` function that takes, for each
 /// argument, its type's [`CType::C`], and returns its return type's (C
@@ -317,7 +317,7 @@ unsafe impl<'call> Arg<'call> for &'call SeqFile {
 /// (`&'static SeqFile`) does not build.
 #[macro_export]
 macro_rules! klp_new_func {
-    ($f:path: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
+    ($f:tt: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
         // The function as one of the type declared: it must take its
         // references for any lifetime, so for the call only.
         const __KLP_F: fn($($ty),*) -> $ret = $f;
@@ -346,7 +346,7 @@ macro_rules! klp_new_func {
             };
         __KLP_NEW_FUNC
     }};
-    ($f:path: fn($($arg:ident: $ty:ty),* $(,)?)) => {
+    ($f:tt: fn($($arg:ident: $ty:ty),* $(,)?)) => {
         $crate::livepatch::new_func!($f: fn($($arg: $ty),*) -> ())
     };
 }
@@ -358,7 +358,7 @@ pub use klp_new_func as new_func;
 /// An error from `f` is returned to the seq_file core as a negative errno.
 #[macro_export]
 macro_rules! klp_seq_show {
-    ($f:path) => {{
+    ($f:tt) => {{
         fn __klp_show(
             m: &::kernel::seq_file::SeqFile,
             _v: *mut ::kernel::ffi::c_void,
@@ -381,7 +381,7 @@ pub use klp_seq_show as seq_show;
 /// the work item: its container is the patched code's business.
 #[macro_export]
 macro_rules! klp_work_fn {
-    ($f:path) => {{
+    ($f:tt) => {{
         fn __klp_work(_work: *mut ::kernel::bindings::work_struct) {
             const __KLP_F: fn() = $f;
             __KLP_F()

@@ -203,7 +203,7 @@ pub use klp_syscall_name as syscall_name;
 /// `$f` is returned to the caller as a negative errno.
 #[macro_export]
 macro_rules! klp_syscall {
-    ($f:path: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
+    ($f:tt: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
         const __KLP_F: fn($($ty),*) -> $ret = $f;
         #[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
         extern "C" fn __klp_sys(

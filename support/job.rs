@@ -218,7 +218,7 @@ unsafe impl<'call> livepatch::Arg<'call> for WorkJob<'call> {
 /// main function `int klp_job_kthread(void *data)` by
 /// `f: fn(&Kthread, &Job) -> Result`.
 macro_rules! job_kthread {
-    ($f:path) => {{
+    ($f:tt) => {{
         fn __klp_kthread(data: $crate::job::ThreadJob<'_>) -> ::kernel::error::Result {
             const __KLP_F: fn(&$crate::job::Kthread, &$crate::job::Job) -> ::kernel::error::Result =
                 $f;
@@ -235,7 +235,7 @@ pub(crate) use job_kthread;
 /// Makes a [`NewFunc`](crate::livepatch::NewFunc) that replaces the work
 /// function `void klp_job_work(struct work_struct *work)` by `f: fn(&Job)`.
 macro_rules! job_work {
-    ($f:path) => {{
+    ($f:tt) => {{
         fn __klp_work(work: $crate::job::WorkJob<'_>) {
             const __KLP_F: fn(&$crate::job::Job) = $f;
             __KLP_F(work.job())

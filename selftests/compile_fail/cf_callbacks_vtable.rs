@@ -3,8 +3,7 @@
 //! Callbacks are a `#[vtable]`: an implementation without the attribute, which
 //! would leave NULL callbacks undetected, does not build.
 //!
-//! expect: error[E0046]
-//! expect: missing: `USE_VTABLE_ATTR`
+//! expect: selftests/compile_fail/cf_callbacks_vtable.rs:23: error[E0046]: not all trait items implemented, missing: `USE_VTABLE_ATTR`, `OwnerModule`
 
 use kernel::prelude::*;
 

@@ -3,8 +3,7 @@
 //! A patch is enabled once, by `module_livepatch!`, after the module's `init`:
 //! enabling it from safe code does not build.
 //!
-//! expect: error[E0133]
-//! expect: Registration::new` is unsafe
+//! expect: selftests/compile_fail/cf_enable_safe.rs:25: error[E0133]: call to unsafe function `registration::Registration::new` is unsafe
 
 use kernel::prelude::*;
 

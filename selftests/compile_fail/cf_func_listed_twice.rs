@@ -4,8 +4,7 @@
 //! and refuses a second one, with a stack trace: a function listed twice by
 //! one object does not build.
 //!
-//! expect: error[E0080]
-//! expect: a function listed twice by one object
+//! expect: selftests/compile_fail/cf_func_listed_twice.rs:35: error[E0080]: evaluation panicked: a function listed twice by one object
 use kernel::{
     prelude::*,
     seq_file::SeqFile, //

@@ -4,8 +4,7 @@
 //! `Func::vmlinux` needs `unsafe` (the example: a work function for a
 //! show function).
 //!
-//! expect: error[E0133]
-//! expect: `Func::vmlinux` is unsafe
+//! expect: selftests/compile_fail/cf_func_unsafe.rs:21: error[E0133]: call to unsafe function `Func::vmlinux` is unsafe
 
 use kernel::prelude::*;
 

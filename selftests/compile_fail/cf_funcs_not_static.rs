@@ -2,8 +2,7 @@
 
 //! An object's functions are described by a `'static` array.
 //!
-//! expect: error[E0597]
-//! expect: `funcs` does not live long enough
+//! expect: selftests/compile_fail/cf_funcs_not_static.rs:22: error[E0597]: `funcs` does not live long enough
 
 use kernel::prelude::*;
 

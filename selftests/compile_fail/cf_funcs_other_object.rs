@@ -6,8 +6,7 @@
 //! structures also put one list node on two of the core's lists, and oopsed at
 //! `insmod`.)
 //!
-//! expect: error[E0080]
-//! expect: a function listed by an object it was not declared for
+//! expect: selftests/compile_fail/cf_funcs_other_object.rs:38: error[E0080]: evaluation panicked: a function listed by an object it was not declared for
 
 use kernel::{
     prelude::*,

@@ -2,8 +2,7 @@
 
 //! The core keeps the name of a patched function: it must be `'static`.
 //!
-//! expect: error[E0597]
-//! expect: `name` does not live long enough
+//! expect: selftests/compile_fail/cf_name_not_static.rs:22: error[E0597]: `name` does not live long enough
 
 use kernel::prelude::*;
 

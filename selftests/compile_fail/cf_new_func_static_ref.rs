@@ -4,8 +4,7 @@
 //! replacement declared to take a `&'static SeqFile`, which it could keep,
 //! does not build.
 //!
-//! expect: error[E0597]
-//! expect: `call` does not live long enough
+//! expect: livepatch/adapter.rs: error[E0597]: `call` does not live long enough
 use kernel::{
     ffi::c_void,
     prelude::*,

@@ -3,8 +3,7 @@
 //! A replacement has the type declared for it, from which its C prototype is
 //! made: a function of another type does not build.
 //!
-//! expect: error[E0308]
-//! expect: mismatched types
+//! expect: selftests/compile_fail/cf_new_func_type.rs:29: error[E0308]: mismatched types: expected fn pointer, found fn item
 use kernel::{
     ffi::c_void,
     prelude::*,

@@ -3,8 +3,7 @@
 //! The core refuses an object whose module name is longer than a module's
 //! can be: it does not build.
 //!
-//! expect: error[E0080]
-//! expect: a module name longer than MODULE_NAME_LEN allows
+//! expect: selftests/compile_fail/cf_object_name_too_long.rs:21: error[E0080]: evaluation panicked: a module name longer than MODULE_NAME_LEN allows
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

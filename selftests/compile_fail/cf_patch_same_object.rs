@@ -4,8 +4,7 @@
 //! second one, with a stack trace: two objects for vmlinux in one patch do
 //! not build.
 //!
-//! expect: error[E0080]
-//! expect: two objects of a patch for the same target
+//! expect: selftests/compile_fail/cf_patch_same_object.rs:25: error[E0080]: evaluation panicked: two objects of a patch for the same target
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

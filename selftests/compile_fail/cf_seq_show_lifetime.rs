@@ -3,8 +3,7 @@
 //! A replacement gets the `SeqFile` for the call only: one that would keep it
 //! (`&'static SeqFile`) does not build.
 //!
-//! expect: error[E0308]
-//! expect: mismatched types
+//! expect: selftests/compile_fail/cf_seq_show_lifetime.rs:31: error[E0308]: mismatched types: one type is more general than the other
 
 use kernel::{
     prelude::*,

@@ -3,8 +3,7 @@
 //! A replacement's Rust signature is checked against its adapter: a show
 //! function takes a `&SeqFile`.
 //!
-//! expect: error[E0308]
-//! expect: mismatched types
+//! expect: selftests/compile_fail/cf_seq_show_signature.rs:28: error[E0308]: mismatched types: incorrect number of function parameters
 
 use kernel::prelude::*;
 

@@ -4,8 +4,7 @@
 //! `repr(Rust)` type, which two builds may lay out differently, does not
 //! build.
 //!
-//! expect: error[E0277]
-//! expect: SharedData` is not satisfied
+//! expect: selftests/compile_fail/cf_shadow_repr_rust.rs:25: error[E0277]: the trait bound `Counts: SharedData` is not satisfied
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

@@ -3,8 +3,7 @@
 //! A shadow variable id's data type is a contract with other modules:
 //! `Shadow::new` needs `unsafe`.
 //!
-//! expect: error[E0133]
-//! expect: `Shadow::<T>::new` is unsafe
+//! expect: selftests/compile_fail/cf_shadow_unsafe.rs:18: error[E0133]: call to unsafe function `Shadow::<T>::new` is unsafe
 
 use kernel::prelude::*;
 

@@ -2,7 +2,7 @@
 
 //! A state's data is borrowed for the callback only: it cannot be kept past it.
 //!
-//! expect: error: lifetime may not live long enough
+//! expect: selftests/compile_fail/cf_state_escapes.rs:27: error: lifetime may not live long enough: assignment requires that `'1` must outlive `'static`
 
 use kernel::prelude::*;
 

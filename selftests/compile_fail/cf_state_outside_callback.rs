@@ -3,8 +3,7 @@
 //! System states are used in callbacks only, which hold the core's lock: a
 //! `PatchedObject` cannot be made elsewhere.
 //!
-//! expect: error[E0624]
-//! expect: `from_raw` is private
+//! expect: selftests/compile_fail/cf_state_outside_callback.rs:25: error[E0624]: associated function `from_raw` is private
 
 use kernel::prelude::*;
 

@@ -3,8 +3,7 @@
 //! A system state's data type is a contract with other modules: `State::new`
 //! needs `unsafe`.
 //!
-//! expect: error[E0133]
-//! expect: `State::<T>::new` is unsafe
+//! expect: selftests/compile_fail/cf_state_unsafe.rs:18: error[E0133]: call to unsafe function `State::<T>::new` is unsafe
 
 use kernel::prelude::*;
 

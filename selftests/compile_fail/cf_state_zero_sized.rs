@@ -3,8 +3,7 @@
 //! A system state's data is `kmalloc()`ed, and may be freed by a C patch
 //! taking it over: zero-sized data, which is no allocation, does not build.
 //!
-//! expect: error[E0080]
-//! expect: a system state's data may not be zero-sized
+//! expect: selftests/compile_fail/cf_state_zero_sized.rs:18: error[E0080]: evaluation panicked: a system state's data may not be zero-sized
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

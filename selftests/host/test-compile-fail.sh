@@ -4,40 +4,72 @@
 # What the livepatch API must refuse does not build. Each
 # selftests/compile_fail/cf_*.rs misuses it in one way that would otherwise
 # let safe code cause undefined behaviour (or hide what it asserts), and
-# names, in its "//! expect:" line, the error rustc must report for it.
-# They are built as external modules against KDIR, as the project's
-# modules are; none may build, and each must fail with an error that has
-# every "expect:" text of its file.
+# names, in its "//! expect: FILE[:LINE]: MESSAGE" lines, the errors rustc
+# must report for it, in rustc's short format: the file and line of each
+# (the line may be left out for an error inside the API's own code, a
+# macro's), its code, message and label. Each file is built on its own, as
+# an external module against KDIR, so that its errors cannot be taken for
+# another's; it passes when it does not build and its errors are exactly
+# those expected, no more, no fewer (warnings do not count).
 
 dir=$RLP_TOP/selftests/compile_fail
 rustc=$("$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
-mk=(make -C "$KDIR" M="$dir" RUSTC="$rustc")
+out=$(mktemp -d)
+trap 'rm -rf "$out"; make -C "$KDIR" M="$dir" clean > /dev/null 2>&1' EXIT
 
-"${mk[@]}" clean > /dev/null 2>&1
-out=$("${mk[@]}" -k -j"$(nproc)" modules 2>&1)
-# "<file>\t<error>" for each error rustc reports in a cf_*.rs file ("-->",
-# or ":::" for an error in a macro that file invokes).
-errors=$(awk '/^error/ { e = $0 }
-	      /^ *(-->|:::) cf_[a-z_]*\.rs:/ { f = $2; sub(/:.*/, "", f); if (e != "") print f "\t" e }' <<< "$out")
-"${mk[@]}" clean > /dev/null 2>&1
+# build NAME: build cf_NAME.o alone; its errors, one per line, in $out/NAME.
+build() {
+	make -C "$KDIR" M="$dir" RUSTC="$rustc" "$1.o" > "$out/$1.log" 2>&1 &&
+		echo "built" > "$out/$1.built"
+	# "file:line:col: error[...]: ...", the file relative to the project.
+	sed -n 's|^\(\.\./\.\./\)*\([^ :]*\.rs\):\([0-9]*\):[0-9]*: \(error.*\)$|\2:\3: \4|p' \
+		"$out/$1.log" | sed "s|^cf_|selftests/compile_fail/cf_|" > "$out/$1"
+}
+export -f build
+export KDIR dir rustc out
+ls "$dir"/cf_*.rs | xargs -n1 basename | sed 's/\.rs$//' |
+	xargs -P "$(nproc)" -I{} bash -c 'build {}'
 
 ret=0
 for f in "$dir"/cf_*.rs; do
-	name=${f##*/}
-	found=$(awk -F'\t' -v n="$name" '$1 == n' <<< "$errors" | cut -f2-)
-	matching=$found
-	while read -r expect; do
-		matching=$(grep -F -- "$expect" <<< "$matching")
-	done < <(sed -n 's|^//! expect: ||p' "$f")
-	if ! grep -q '^//! expect: ' "$f"; then
+	name=$(basename "$f" .rs)
+	expected=$(sed -n 's|^//! expect: ||p' "$f")
+	if [[ -z "$expected" ]]; then
 		echo "$name: no '//! expect:' line"
 		ret=1
-	elif [[ -z "$matching" ]]; then
-		echo "$name: expected an error with: $(sed -n 's|^//! expect: ||p' "$f" | paste -sd'|')"
-		echo "${found:-  nothing: it built}" | sed 's/^error/  error/'
+		continue
+	fi
+	if [[ -f "$out/$name.built" ]]; then
+		echo "$name: it built"
+		ret=1
+		continue
+	fi
+	# Each error matches one expectation: "FILE:LINE: MSG" or "FILE: MSG"
+	# (any line), MSG a prefix of the error.
+	unmatched=$(awk -v expected="$expected" '
+		BEGIN { n = split(expected, e, "\n"); for (i = 1; i <= n; i++) left[i] = 1 }
+		{
+			err = $0; hit = 0
+			for (i = 1; i <= n && !hit; i++) {
+				if (!left[i]) continue
+				x = e[i]
+				if (x ~ /^[^ :]+:[0-9]+: /) { if (index(err, x) == 1) hit = i }
+				else {
+					split(x, p, ": "); file = p[1]; msg = substr(x, length(file) + 3)
+					if (index(err, file ":") == 1 && index(err, msg) > 0 &&
+					    index(substr(err, index(err, ": ") + 2), msg) == 1) hit = i
+				}
+			}
+			if (hit) left[hit] = 0; else print "unexpected: " err
+		}
+		END { for (i = 1; i <= n; i++) if (left[i]) print "missing:    " e[i] }' "$out/$name")
+	if [[ -n "$unmatched" ]]; then
+		echo "$name: its errors are not those expected"
+		sed 's/^/  /' <<< "$unmatched"
+		grep -q . "$out/$name" || tail -n 5 "$out/$name.log" | sed 's/^/  log: /'
 		ret=1
 	else
-		echo "$name: $(head -n 1 <<< "$matching")"
+		echo "$name: $(head -n 1 "$out/$name")"
 	fi
 done
 exit $ret
