@@ -40,6 +40,7 @@
 //! ];
 //! ```
 
+use super::SharedData;
 use core::marker::PhantomData;
 use kernel::{
     error::from_result,
@@ -87,14 +88,16 @@ impl NewFunc {
 /// their stacks. A tail call from the replacement into other code of the
 /// module would leave the replacement's frame while that code runs, and let
 /// unpatching complete, and the module go, under it. The assembly block
-/// below runs after that call has returned, so the call cannot be a tail
-/// call.
+/// below takes `r`, so it runs after the call that computed `r` has
+/// returned, and the compiler keeps it: the call cannot be a tail call.
 #[doc(hidden)]
 #[inline(always)]
 pub fn keep_frame<T>(r: T) -> T {
-    // SAFETY: an empty assembly block, which touches no register, flag, or
-    // stack; without `pure`, the compiler keeps it, in program order.
-    unsafe { core::arch::asm!("", options(nostack, preserves_flags)) };
+    // SAFETY: an assembly block without instructions, which reads the
+    // address of `r` and touches no other register, flag, or the stack.
+    unsafe {
+        core::arch::asm!("/* {0} */", in(reg) &raw const r, options(nostack, preserves_flags))
+    };
     r
 }
 
@@ -112,8 +115,8 @@ impl Call {
     }
 }
 
-/// A Rust type that stands for a C type in a replacement's prototype: an
-/// argument ([`Arg`]) or a return type ([`Ret`]).
+/// The C type of an argument of a replacement's prototype, for the Rust
+/// type that stands for it ([`Arg`]).
 pub trait CType {
     /// The C type, as an FFI type.
     type C;
@@ -139,7 +142,16 @@ pub unsafe trait Arg<'call>: CType + Sized {
 }
 
 /// A type a replacement function returns, for the C return type.
-pub trait Ret: CType {
+///
+/// # Safety
+///
+/// Every value [`Ret::into_c`] returns is one that the implementation
+/// documents, and that callers of a C function returning [`Ret::C`] with
+/// that documented meaning accept.
+pub unsafe trait Ret {
+    /// The C return type, as an FFI type.
+    type C;
+
     /// The C value of `self`.
     fn into_c(self) -> Self::C;
 }
@@ -160,7 +172,11 @@ macro_rules! impl_plain {
                 }
             }
 
-            impl Ret for $t {
+            // SAFETY: any value of the C type (a caller of the replaced
+            // function must accept all of them: see `Func::vmlinux`).
+            unsafe impl Ret for $t {
+                type C = $t;
+
                 #[inline]
                 fn into_c(self) -> $t {
                     self
@@ -169,10 +185,64 @@ macro_rules! impl_plain {
         )*
     };
 }
-// Integers, `bool` (C's `_Bool`, which holds 0 or 1), and pointers, which
-// safe code can hold but not dereference.
-impl_plain!(bool, i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
+// Integers of the size of an `int` or larger.
+impl_plain!(i32, u32, i64, u64, isize, usize);
 
+macro_rules! impl_narrow {
+    ($($t:ty => $c:ty),*) => {
+        $(
+            /// Passed as an `int`: a C caller built by GCC need not extend
+            /// it to more bits, which Rust would assume it did.
+            impl CType for $t {
+                type C = $c;
+            }
+
+            // SAFETY: the low bits of any `int` are a valid value.
+            unsafe impl<'call> Arg<'call> for $t {
+                #[inline]
+                unsafe fn from_c(c: $c, _call: &'call Call) -> Self {
+                    c as $t
+                }
+            }
+
+            // SAFETY: any value of the C type (see `impl_plain!`).
+            unsafe impl Ret for $t {
+                type C = $t;
+
+                #[inline]
+                fn into_c(self) -> $t {
+                    self
+                }
+            }
+        )*
+    };
+}
+impl_narrow!(i8 => ffi::c_int, u8 => ffi::c_uint, i16 => ffi::c_int, u16 => ffi::c_uint);
+
+/// C `bool`, passed as an `int` (see `impl_narrow!`).
+impl CType for bool {
+    type C = ffi::c_uint;
+}
+
+// SAFETY: any `int`: its low byte, which C's `bool` sets to 0 or 1, says it.
+unsafe impl<'call> Arg<'call> for bool {
+    #[inline]
+    unsafe fn from_c(c: ffi::c_uint, _call: &'call Call) -> Self {
+        c as u8 != 0
+    }
+}
+
+// SAFETY: `false` or `true`, what any caller accepts.
+unsafe impl Ret for bool {
+    type C = bool;
+
+    #[inline]
+    fn into_c(self) -> bool {
+        self
+    }
+}
+
+/// A pointer a replacement gets, and cannot dereference without `unsafe`.
 impl<T> CType for *mut T {
     type C = *mut T;
 }
@@ -185,13 +255,7 @@ unsafe impl<'call, T> Arg<'call> for *mut T {
     }
 }
 
-impl<T> Ret for *mut T {
-    #[inline]
-    fn into_c(self) -> *mut T {
-        self
-    }
-}
-
+/// As for `*mut T`.
 impl<T> CType for *const T {
     type C = *const T;
 }
@@ -204,71 +268,47 @@ unsafe impl<'call, T> Arg<'call> for *const T {
     }
 }
 
-impl<T> Ret for *const T {
-    #[inline]
-    fn into_c(self) -> *const T {
-        self
-    }
-}
-
 /// C `void`.
-impl CType for () {
+// SAFETY: nothing is returned.
+unsafe impl Ret for () {
     type C = ();
-}
 
-impl Ret for () {
     #[inline]
     fn into_c(self) {}
 }
 
 /// C `int`, 0 on success or a negative errno.
-impl CType for Result {
+// SAFETY: 0, or a negative errno, what a caller of a function that returns
+// 0 or an error accepts.
+unsafe impl Ret for Result {
     type C = ffi::c_int;
-}
 
-impl Ret for Result {
     #[inline]
     fn into_c(self) -> ffi::c_int {
         from_result(|| self.map(|()| 0))
     }
 }
 
-/// C `int`, a value or a negative errno.
-impl CType for Result<ffi::c_int> {
+/// C `int`, any value or a negative errno.
+// SAFETY: any value of the C type (see `impl_plain!`).
+unsafe impl Ret for Result<ffi::c_int> {
     type C = ffi::c_int;
-}
 
-impl Ret for Result<ffi::c_int> {
     #[inline]
     fn into_c(self) -> ffi::c_int {
         from_result(|| self)
     }
 }
 
-/// C `long`, a value or a negative errno.
-impl CType for Result<ffi::c_long> {
-    type C = ffi::c_long;
-}
-
-impl Ret for Result<ffi::c_long> {
-    #[inline]
-    fn into_c(self) -> ffi::c_long {
-        match self {
-            Ok(v) => v,
-            Err(e) => e.to_errno() as ffi::c_long,
-        }
-    }
-}
-
-/// C `T *`, of a `kmalloc()`ed `T` that the callee owns.
-impl<T> CType for KBox<T> {
+/// C `T *`, non-NULL, of a `kmalloc()`ed `T` that the callee owns.
+impl<T: SharedData> CType for KBox<T> {
     type C = *mut T;
 }
 
-// SAFETY: for a pointer that its callers allocated with `kmalloc()` (or as a
-// `KBox`), as a `T`, and hand over to the callee, which frees it,
+// SAFETY: for a non-NULL pointer that its callers allocated with `kmalloc()`
+// (or as a `KBox`), as a `T`, and hand over to the callee, which frees it,
 // `KBox::from_raw()` gives the owning `KBox`.
-unsafe impl<'call, T> Arg<'call> for KBox<T> {
+unsafe impl<'call, T: SharedData> Arg<'call> for KBox<T> {
     #[inline]
     unsafe fn from_c(c: *mut T, _call: &'call Call) -> Self {
         // SAFETY: by the function's safety requirements.
@@ -276,13 +316,26 @@ unsafe impl<'call, T> Arg<'call> for KBox<T> {
     }
 }
 
-/// C `T *`, NULL for `None`, of a `kmalloc()`ed `T` that the caller takes
-/// over and frees with `kfree()`.
-impl<T> CType for Option<KBox<T>> {
+/// C `T *`, NULL or as for `KBox<T>`.
+impl<T: SharedData> CType for Option<KBox<T>> {
     type C = *mut T;
 }
 
-impl<T> Ret for Option<KBox<T>> {
+// SAFETY: as for `KBox<T>`, or NULL.
+unsafe impl<'call, T: SharedData> Arg<'call> for Option<KBox<T>> {
+    #[inline]
+    unsafe fn from_c(c: *mut T, _call: &'call Call) -> Self {
+        // SAFETY: by the function's safety requirements.
+        (!c.is_null()).then(|| unsafe { KBox::from_raw(c) })
+    }
+}
+
+/// C `T *`, NULL for `None`, of a `kmalloc()`ed `T` that the caller takes
+/// over and frees with `kfree()`.
+// SAFETY: NULL, or a `kmalloc()`ed `T` (a `KBox`) that nothing else owns.
+unsafe impl<T: SharedData> Ret for Option<KBox<T>> {
+    type C = *mut T;
+
     #[inline]
     fn into_c(self) -> *mut T {
         self.map_or(core::ptr::null_mut(), KBox::into_raw)
@@ -310,9 +363,9 @@ unsafe impl<'call> Arg<'call> for &'call SeqFile {
 /// arguments: `new_func!(f: fn(m: &SeqFile, v: *mut c_void) -> Result)`.
 ///
 /// The replacement is an `extern "C"` function that takes, for each
-/// argument, its type's [`CType::C`], and returns its return type's (C
-/// `void` if there is none). It converts the arguments with [`Arg`], calls
-/// `$f` and converts its result with [`Ret`]. References it makes from C
+/// argument, its type's [`CType::C`], and returns its return type's
+/// [`Ret::C`] (C `void` if there is none). It converts the arguments with
+/// [`Arg`], calls `$f` and converts its result with [`Ret`]. References it makes from C
 /// arguments are valid for the call only: a function that would keep one
 /// (`&'static SeqFile`) does not build.
 #[macro_export]
@@ -323,7 +376,7 @@ macro_rules! klp_new_func {
         const __KLP_F: fn($($ty),*) -> $ret = $f;
         extern "C" fn __klp_new_func(
             $($arg: <$ty as $crate::livepatch::CType>::C),*
-        ) -> <$ret as $crate::livepatch::CType>::C {
+        ) -> <$ret as $crate::livepatch::Ret>::C {
             // Unused by a function without arguments.
             #[allow(unused_variables)]
             let call = $crate::livepatch::Call::new();

@@ -43,7 +43,10 @@ use kernel::{
 /// #[vtable]
 /// impl Callbacks for Announce {
 ///     fn post_patch(obj: &PatchedObject) {
-///         pr_info!("{obj} patched\n");
+///         match obj.module() {
+///             Some(module) => pr_info!("{} patched\n", module.name()),
+///             None => pr_info!("vmlinux patched\n"),
+///         }
 ///     }
 /// }
 ///
@@ -199,21 +202,6 @@ impl PatchedObject {
     }
 }
 
-/// What upstream's callback tests and samples print for an object:
-/// `vmlinux`, or `<module> -> <state>`.
-impl kernel::fmt::Display for PatchedObject {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        match self.module() {
-            Some(module) => {
-                kernel::fmt::Display::fmt(module.name(), f)?;
-                f.write_str(" -> ")?;
-                kernel::fmt::Display::fmt(&module.state(), f)
-            }
-            None => f.write_str("vmlinux"),
-        }
-    }
-}
-
 /// A loaded module, seen from a callback (C: `struct module`).
 #[repr(transparent)]
 pub struct LoadedModule(Opaque<kernel::bindings::module>);
@@ -231,7 +219,7 @@ impl LoadedModule {
     pub fn state(&self) -> ModuleState {
         // SAFETY: the module is valid (as in `name`). The module loader
         // changes `state` concurrently: read it once, as C's `READ_ONCE()`.
-        let state = unsafe { core::ptr::addr_of!((*self.0.get()).state).read_volatile() };
+        let state = unsafe { (&raw const (*self.0.get()).state).read_volatile() };
         match state {
             kernel::bindings::module_state_MODULE_STATE_LIVE => ModuleState::Live,
             kernel::bindings::module_state_MODULE_STATE_COMING => ModuleState::Coming,
@@ -243,8 +231,6 @@ impl LoadedModule {
 }
 
 /// The life cycle of a module (C: `enum module_state`).
-///
-/// Its `Display` is what upstream's callback tests and samples print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleState {
     /// Normal state.
@@ -255,15 +241,4 @@ pub enum ModuleState {
     Going,
     /// Still setting it up.
     Unformed,
-}
-
-impl kernel::fmt::Display for ModuleState {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        f.write_str(match self {
-            Self::Live => "[MODULE_STATE_LIVE] Normal state",
-            Self::Coming => "[MODULE_STATE_COMING] Full formed, running module_init",
-            Self::Going => "[MODULE_STATE_GOING] Going away",
-            Self::Unformed => "[MODULE_STATE_UNFORMED] Still setting it up",
-        })
-    }
 }

@@ -128,15 +128,54 @@ pub use callbacks::{
 };
 pub use registration::{
     Livepatched,
-    Registration,
     StateDecl, //
 };
 pub use shadow::Shadow;
 pub use state::{
-    SharedData,
     State,
     StateData, //
 };
+
+/// A type whose layout is the same in every module that shares data of it
+/// through an id, in C or in Rust: the data of a system state ([`State`])
+/// or of a shadow variable (`Shadow`).
+///
+/// A `repr(Rust)` type has no such layout: two builds, or C, may lay it out
+/// differently. Implement it for a `#[repr(C)]` (or `#[repr(transparent)]`)
+/// type whose fields are all `SharedData`.
+///
+/// # Safety
+///
+/// `Self` is a primitive integer, `bool`, a raw pointer, an array of
+/// `SharedData`, or a `#[repr(C)]` or `#[repr(transparent)]` type whose
+/// fields are all `SharedData`: its layout follows from its definition.
+pub unsafe trait SharedData {}
+
+macro_rules! impl_shared_data {
+    ($($t:ty),*) => {
+        $(
+            // SAFETY: a primitive type, laid out as C lays out its C type.
+            unsafe impl SharedData for $t {}
+        )*
+    };
+}
+impl_shared_data!(bool, i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
+
+// SAFETY: a raw pointer is laid out as a C pointer.
+unsafe impl<T> SharedData for *mut T {}
+// SAFETY: as for `*mut T`.
+unsafe impl<T> SharedData for *const T {}
+// SAFETY: an array of `SharedData` elements is laid out as a C array of them.
+unsafe impl<T: SharedData, const N: usize> SharedData for [T; N] {}
+// SAFETY: `Atomic<T>` is `#[repr(transparent)]` over `T`'s representation,
+// an integer or a pointer.
+unsafe impl<T: kernel::sync::atomic::AtomicType + SharedData> SharedData
+    for kernel::sync::atomic::Atomic<T>
+{
+}
+// SAFETY: `KBox<T>` is `#[repr(transparent)]` over a non-null pointer to a
+// `kmalloc()`ed `T`: a C `T *`.
+unsafe impl<T: SharedData> SharedData for KBox<T> {}
 
 /// A function to replace: the object it is in, its name there, and what
 /// replaces it (C: `struct klp_func_ext`, and the object it was declared
@@ -158,9 +197,11 @@ impl Func {
     /// # Safety
     ///
     /// The function `old_name` of vmlinux has the C prototype that the
-    /// adapter of `new_func` documents, and its callers pass what that
-    /// adapter assumes: `new_func` is called in its place, with its
-    /// arguments.
+    /// types of `new_func` make ([`new_func!`]), its callers pass what each
+    /// argument's [`Arg`] implementation requires, and they accept every
+    /// value the return type's [`Ret`] implementation documents:
+    /// `new_func` is called in its place, with its arguments, and what it
+    /// returns is the function's result.
     #[inline]
     pub const unsafe fn vmlinux(old_name: &'static CStr, new_func: NewFunc) -> Self {
         Self {
@@ -212,10 +253,10 @@ impl Func {
     }
 }
 
-/// The longest name a symbol may have, its NUL included (C: `KSYM_NAME_LEN`).
-const KSYM_NAME_LEN: usize = 512;
+/// The longest name a symbol may have, its NUL included.
+const KSYM_NAME_LEN: usize = kernel::bindings::KSYM_NAME_LEN as usize;
 /// The longest name a module may have, its NUL included (C:
-/// `MODULE_NAME_LEN`).
+/// `MODULE_NAME_LEN`, a `sizeof` expression that bindgen cannot translate).
 const MODULE_NAME_LEN: usize = 64 - core::mem::size_of::<ffi::c_ulong>();
 
 /// Whether `a` and `b` are the same string, in a `const` context.
@@ -280,14 +321,26 @@ impl Object {
     ///
     /// In a `static`, these are errors at build time: a function declared
     /// for another object, a function listed twice (the same name and
-    /// position), a name the core refuses for its length, or a module
-    /// named `vmlinux`.
+    /// position), a name the core refuses for its length, a module named
+    /// `vmlinux`, and a module name that no module has: empty, or with a
+    /// `-`, which the module loader turns into `_` in the name the core
+    /// compares.
     #[inline]
     pub const fn module(name: &'static CStr, funcs: &'static [Func]) -> Self {
+        let bytes = name.to_bytes();
         assert!(
-            name.to_bytes().len() < MODULE_NAME_LEN,
+            bytes.len() < MODULE_NAME_LEN,
             "a module name longer than MODULE_NAME_LEN allows"
         );
+        assert!(!bytes.is_empty(), "an empty module name");
+        let mut i = 0;
+        while i < bytes.len() {
+            assert!(
+                bytes[i] != b'-',
+                "a module name with a '-': loaded modules have '_' there"
+            );
+            i += 1;
+        }
         assert!(
             !same_name(name, c"vmlinux"),
             "a module object named \"vmlinux\": vmlinux is Object::vmlinux"
@@ -437,8 +490,10 @@ macro_rules! module_livepatch {
                     ::kernel::sync::atomic::Atomic::new(false);
                 let first = !__KLP_STARTED.xchg(true, ::kernel::sync::atomic::Full);
                 // SAFETY: `first` is true only in the first call of this
-                // module's `init`, the loader's; `module!` keeps the result,
-                // pinned, until the module is removed.
+                // module's `init`, the loader's (no code of the module runs
+                // before it, but constructors a module would place in
+                // `.init_array` with `#[link_section]`); `module!` keeps the
+                // result, pinned, until the module is removed.
                 let inner = unsafe { $crate::livepatch::Livepatched::<$type>::new(module, first) };
                 ::kernel::prelude::try_pin_init!(Self { inner <- inner }? ::kernel::error::Error)
             }

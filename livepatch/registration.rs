@@ -27,10 +27,8 @@ use kernel::{
 };
 
 /// The livepatch core's structures for a patch, built from its [`Patch`]
-/// and registered with the core.
-///
-/// [`module_livepatch!`](super::module_livepatch) makes one, after the
-/// module's `init`, and keeps it pinned with the module.
+/// and registered with the core: what a [`Livepatched`] module keeps,
+/// pinned, until it is removed.
 ///
 /// # Invariants
 ///
@@ -40,7 +38,7 @@ use kernel::{
 /// (`klp_free_patch_finish()`). Each of `decls` points to its `klp_state` in
 /// `states` until `self` is dropped.
 #[pin_data(PinnedDrop)]
-pub struct Registration {
+pub(super) struct Registration {
     #[pin]
     patch: Opaque<bindings::klp_patch>,
     objs: Pin<KBox<[Opaque<bindings::klp_object>]>>,
@@ -169,8 +167,7 @@ impl Registration {
     /// the result is dropped only when the module is removed (its `exit`):
     /// a module whose patch was enabled must not fail to load, and the core
     /// uses the structures until then.
-    #[doc(hidden)]
-    pub unsafe fn new(
+    unsafe fn new(
         patch: Patch,
         replace: bool,
         module: &'static ThisModule,
@@ -267,12 +264,16 @@ impl Registration {
                     // `Callbacks`. On success the core uses them until it drops
                     // its reference on the module, before the module's `exit`
                     // drops them (the caller's guarantee); on failure the core
-                    // no longer uses them when it returns.
+                    // no longer uses them when it returns (as a C module's
+                    // static structures, they may be freed then; a kernel
+                    // built with CONFIG_DEBUG_KOBJECT_RELEASE may release
+                    // their kobjects later, for C modules as for this).
                     let ret = to_result(unsafe { bindings::klp_enable_patch(slot) });
                     if ret.is_err() {
                         decls.iter().for_each(|d| d.detach());
                     }
-                    // INVARIANT: enabled; `decls` point to their states.
+                    // INVARIANT: on success, enabled, and `decls` point to
+                    // their states.
                     ret
                 }),
             }? Error))

@@ -53,6 +53,10 @@
 //! for that, as [`Func::vmlinux`](super::Func::vmlinux) is for the C
 //! prototype of a patched function.
 
+use super::{
+    bindings,
+    SharedData, //
+};
 use core::{
     marker::PhantomData,
     mem,
@@ -78,10 +82,12 @@ use kernel::{
     types::Opaque,
 };
 
-use super::{
-    bindings,
-    SharedData, //
-};
+/// What `kvfree_call_rcu()` links a node by: since 7.3, a `struct
+/// kvfree_rcu_head`; before, a `struct rcu_head`.
+#[cfg(klp_kvfree_rcu_head)]
+type RcuHead = kernel::bindings::kvfree_rcu_head;
+#[cfg(not(klp_kvfree_rcu_head))]
+type RcuHead = kernel::bindings::rcu_head;
 
 /// A shadow variable's value and its references, which the core's variable
 /// points to.
@@ -95,7 +101,7 @@ use super::{
 #[pin_data]
 struct Node<T> {
     /// For `kfree_rcu()`: first, as its offset must be small.
-    rcu: Opaque<kernel::bindings::callback_head>,
+    rcu: Opaque<RcuHead>,
     refs: Refcount,
     #[pin]
     value: T,
@@ -113,6 +119,8 @@ impl<T> Node<T> {
             refs: Refcount::new(2),
             value <- init,
         }? Error);
+        // INVARIANT: two references: the variable's, once attached, and the
+        // `ShadowRef` returned then; until then, both are the caller's.
         let node = KBox::pin_init::<Error>(init, flags)?;
         // SAFETY: the node is never moved: it is freed where it is.
         let node = KBox::into_raw(unsafe { Pin::into_inner_unchecked(node) });
@@ -135,11 +143,12 @@ impl<T> Node<T> {
             if old == 0 {
                 return None;
             }
-            // Saturated, as `refcount_t` saturates: never freed (a leak).
+            // Saturated, as `refcount_t` saturates, but silently: never
+            // freed (a leak), and `put` leaves it so.
             if old < 0 {
                 break;
             }
-            let new = old.checked_add(1).unwrap_or(i32::MIN / 2);
+            let new = old.checked_add(1).unwrap_or(REFCOUNT_SATURATED);
             match refs.cmpxchg(old, new, Relaxed) {
                 Ok(_) => break,
                 Err(now) => old = now,
@@ -172,7 +181,9 @@ impl<T> Node<T> {
     unsafe fn put(node: NonNull<Self>) {
         let node = node.as_ptr();
         // SAFETY: the node is alive: the caller has a reference.
-        if !unsafe { (*node).refs.dec_and_test() } {
+        let refs = unsafe { &(*node).refs };
+        // Saturated (`get_ref`): never freed, and no `refcount_t` warning.
+        if refs.as_atomic().load(Relaxed) < 0 || !refs.dec_and_test() {
             return;
         }
         // SAFETY: that was the last reference: nothing uses the value any
@@ -182,7 +193,7 @@ impl<T> Node<T> {
         // SAFETY: `node` is a `KBox` allocation (`kmalloc()`), whose
         // `callback_head` is free to use; `kvfree_call_rcu()` frees it after
         // a grace period, and calls no code of this module.
-        unsafe { kernel::bindings::kvfree_call_rcu((*node).rcu.get().cast(), node.cast()) };
+        unsafe { kernel::bindings::kvfree_call_rcu((*node).rcu.get(), node.cast()) };
     }
 }
 
@@ -232,8 +243,12 @@ impl<T> Drop for ShadowRef<T> {
     }
 }
 
+/// `REFCOUNT_SATURATED` of `<linux/refcount.h>`.
+const REFCOUNT_SATURATED: i32 = i32::MIN / 2;
+
 /// The C flags for `flags`: [`Flags`] does not expose its bits outside the
-/// `kernel` crate, so they are rebuilt from the flags it is made of.
+/// `kernel` crate, so they are rebuilt from the public flags, of which every
+/// `Flags` is made.
 fn gfp(f: Flags) -> kernel::bindings::gfp_t {
     let known = [
         (flags::GFP_KERNEL, kernel::bindings::GFP_KERNEL),
@@ -245,6 +260,7 @@ fn gfp(f: Flags) -> kernel::bindings::gfp_t {
         (flags::GFP_NOWAIT, kernel::bindings::GFP_NOWAIT),
         (flags::__GFP_ZERO, kernel::bindings::__GFP_ZERO),
         (flags::__GFP_NOWARN, kernel::bindings::__GFP_NOWARN),
+        (flags::__GFP_HIGHMEM, kernel::bindings::__GFP_HIGHMEM),
     ];
     known
         .iter()
@@ -252,10 +268,10 @@ fn gfp(f: Flags) -> kernel::bindings::gfp_t {
         .fold(0, |raw, (_, bits)| raw | bits)
 }
 
-/// The address of `obj` as the C API's key. Zero-sized objects are refused
-/// at build time: distinct ones can share an address, and so a variable.
+/// The address of `obj`, the C API's key: objects at the same address (a
+/// zero-sized one and its neighbour, a field at offset 0 and its container)
+/// share their variables.
 fn key<O>(obj: &O) -> *mut ffi::c_void {
-    const { assert!(mem::size_of::<O>() != 0) };
     ptr::from_ref(obj).cast_mut().cast()
 }
 
@@ -272,7 +288,7 @@ struct Ctor<T> {
 ///
 /// `ctor_data` points to a `Ctor<T>` that nothing else accesses during the
 /// call; `shadow_data` to the new variable's data, room for a pointer.
-unsafe extern "C" fn klp_ctor<T>(
+unsafe extern "C" fn shadow_ctor<T>(
     _obj: *mut ffi::c_void,
     shadow_data: *mut ffi::c_void,
     ctor_data: *mut ffi::c_void,
@@ -293,7 +309,7 @@ unsafe extern "C" fn klp_ctor<T>(
 ///
 /// `shadow_data` is the data of a live variable of a `Shadow<T>`'s id.
 unsafe fn node_of<T>(shadow_data: *mut ffi::c_void) -> NonNull<Node<T>> {
-    // SAFETY: the data holds the non-NULL pointer `klp_ctor` wrote
+    // SAFETY: the data holds the non-NULL pointer `shadow_ctor` wrote
     // (`Shadow`'s invariants).
     unsafe { NonNull::new_unchecked(*shadow_data.cast::<*mut Node<T>>()) }
 }
@@ -304,7 +320,7 @@ unsafe fn node_of<T>(shadow_data: *mut ffi::c_void) -> NonNull<Node<T>> {
 ///
 /// `shadow_data` is the data of a variable of a `Shadow<T>`'s id, being
 /// freed.
-unsafe extern "C" fn klp_put<T>(_obj: *mut ffi::c_void, shadow_data: *mut ffi::c_void) {
+unsafe extern "C" fn shadow_put<T>(_obj: *mut ffi::c_void, shadow_data: *mut ffi::c_void) {
     // SAFETY: the variable owns a reference, and is gone after this.
     unsafe { Node::put(node_of::<T>(shadow_data)) };
 }
@@ -314,9 +330,9 @@ unsafe extern "C" fn klp_put<T>(_obj: *mut ffi::c_void, shadow_data: *mut ffi::c
 ///
 /// # Safety
 ///
-/// As for [`klp_put`]; and some `D` exists: one was given to
+/// As for [`shadow_put`]; and some `D` exists: one was given to
 /// [`Shadow::free_with`] or [`Shadow::free_all_with`].
-unsafe extern "C" fn klp_dtor<T, D: Fn(usize, &T) + Copy>(
+unsafe extern "C" fn shadow_dtor<T, D: Fn(usize, &T) + Copy>(
     obj: *mut ffi::c_void,
     shadow_data: *mut ffi::c_void,
 ) {
@@ -325,11 +341,11 @@ unsafe extern "C" fn klp_dtor<T, D: Fn(usize, &T) + Copy>(
     // the safety requirements), so making another is copying it; a
     // zero-sized read from a dangling aligned pointer is valid.
     let d = unsafe { NonNull::<D>::dangling().read() };
-    // SAFETY: as in `klp_put`.
+    // SAFETY: as in `shadow_put`.
     let node = unsafe { node_of::<T>(shadow_data) };
     // SAFETY: the variable's reference keeps the value alive for the call.
     d(obj as usize, unsafe { &node.as_ref().value });
-    // SAFETY: as in `klp_put`.
+    // SAFETY: as in `shadow_put`.
     unsafe { Node::put(node) };
 }
 
@@ -345,8 +361,9 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     /// # Safety
     ///
     /// Every user of `id`, in this module or in others, is a `Shadow<T>` of
-    /// the same `T` (C modules cannot share an id with it, as they do not
-    /// count references), and:
+    /// the same `T`, built from this same code (its variables point to its
+    /// reference-counted nodes, which C and other versions of it do not
+    /// know), and:
     /// - its values refer to nothing in a module's memory (a function, a
     ///   `'static` reference or a vtable of a module), since a variable may
     ///   outlive the module that attached it;
@@ -386,7 +403,8 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     /// (C: `klp_shadow_alloc()`).
     ///
     /// `init` runs before the variable is attached, where the caller runs:
-    /// with `flags` that may sleep, it may sleep. Fails with `init`'s error,
+    /// with `flags` that may sleep, it may sleep, and it may use shadow
+    /// variables. Fails with `init`'s error,
     /// `ENOMEM`, or `EEXIST` if `obj` has a variable (without the core's
     /// `WARN`); the value `init` made is then dropped.
     pub fn alloc<O, E>(
@@ -447,22 +465,24 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     /// Detaches `obj`'s variable, if any (C: `klp_shadow_free()`). Its value
     /// is dropped once no [`ShadowRef`] to it is left: here, under the
     /// core's spinlock with interrupts off, if there is none, so `T`'s
-    /// `Drop` must not sleep (freeing memory is fine).
+    /// `Drop` must not sleep (freeing memory is fine), nor use shadow
+    /// variables (the core's lock is held).
     pub fn free<O>(&self, obj: &O) {
-        // SAFETY: `klp_put::<T>` drops a reference of a variable of this id.
-        unsafe { bindings::klp_shadow_free(key(obj), self.id, Some(klp_put::<T>)) };
+        // SAFETY: `shadow_put::<T>` drops a reference of a variable of this id.
+        unsafe { bindings::klp_shadow_free(key(obj), self.id, Some(shadow_put::<T>)) };
     }
 
     /// As [`Shadow::free`], calling `dtor(obj_addr, &value)` first
     /// (C: the `dtor` argument).
     ///
     /// `dtor` must be a function or a closure without captures. It runs
-    /// under the core's spinlock, with interrupts off.
+    /// under the core's spinlock, with interrupts off: it must not sleep,
+    /// nor use shadow variables.
     pub fn free_with<O, D>(&self, obj: &O, dtor: D)
     where
         D: Fn(usize, &T) + Copy,
     {
-        // SAFETY: as in `free`; `klp_dtor::<T, D>` may be called: a `D` exists.
+        // SAFETY: as in `free`; `shadow_dtor::<T, D>` may be called: a `D` exists.
         unsafe { bindings::klp_shadow_free(key(obj), self.id, Self::dtor_fn(&dtor)) };
     }
 
@@ -472,7 +492,7 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     /// the id are done with its variables (see [`Shadow::new`]).
     pub fn free_all(&self) {
         // SAFETY: as in `free`.
-        unsafe { bindings::klp_shadow_free_all(self.id, Some(klp_put::<T>)) };
+        unsafe { bindings::klp_shadow_free_all(self.id, Some(shadow_put::<T>)) };
     }
 
     /// As [`Shadow::free_all`], calling `dtor` first as [`Shadow::free_with`]
@@ -486,7 +506,7 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
     }
 
     fn dtor_fn<D: Fn(usize, &T) + Copy>(_dtor: &D) -> bindings::klp_shadow_dtor_t {
-        Some(klp_dtor::<T, D>)
+        Some(shadow_dtor::<T, D>)
     }
 
     /// Attaches `node`, with its two references, to `obj` unless `obj` has
@@ -496,7 +516,7 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
             node,
             attached: false,
         };
-        // SAFETY: `klp_ctor::<T>` gets `c`, a `Ctor<T>` only it uses during
+        // SAFETY: `shadow_ctor::<T>` gets `c`, a `Ctor<T>` only it uses during
         // the call, and room for a pointer; the C function attaches a new
         // variable only if `obj` has none (`klp_shadow_get_or_alloc()`, which
         // unlike `klp_shadow_alloc()` does not `WARN` when there is one).
@@ -506,7 +526,7 @@ impl<T: Send + Sync + SharedData + 'static> Shadow<T> {
                 self.id,
                 mem::size_of::<*mut Node<T>>(),
                 gfp(flags),
-                Some(klp_ctor::<T>),
+                Some(shadow_ctor::<T>),
                 ptr::from_mut(&mut c).cast(),
             )
         };

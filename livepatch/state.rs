@@ -23,6 +23,7 @@ use super::{
     bindings,
     callbacks::PatchedObject,
     Patch,
+    SharedData,
     StateDecl, //
 };
 use core::{
@@ -36,47 +37,6 @@ use kernel::{
     ffi,
     prelude::*, //
 };
-
-/// A type whose layout is the same in every module that shares data of it
-/// through an id, in C or in Rust: the data of a system state ([`State`])
-/// or of a shadow variable (`Shadow`).
-///
-/// A `repr(Rust)` type has no such layout: two builds, or C, may lay it out
-/// differently. Implement it for a `#[repr(C)]` (or `#[repr(transparent)]`)
-/// type whose fields are all `SharedData`.
-///
-/// # Safety
-///
-/// `Self` is a primitive integer, `bool`, a raw pointer, an array of
-/// `SharedData`, or a `#[repr(C)]` or `#[repr(transparent)]` type whose
-/// fields are all `SharedData`: its layout follows from its definition.
-pub unsafe trait SharedData {}
-
-macro_rules! impl_shared_data {
-    ($($t:ty),*) => {
-        $(
-            // SAFETY: a primitive type, laid out as C lays out its C type.
-            unsafe impl SharedData for $t {}
-        )*
-    };
-}
-impl_shared_data!(bool, i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
-
-// SAFETY: a raw pointer is laid out as a C pointer.
-unsafe impl<T> SharedData for *mut T {}
-// SAFETY: as for `*mut T`.
-unsafe impl<T> SharedData for *const T {}
-// SAFETY: an array of `SharedData` elements is laid out as a C array of them.
-unsafe impl<T: SharedData, const N: usize> SharedData for [T; N] {}
-// SAFETY: `Atomic<T>` is `#[repr(transparent)]` over `T`'s representation,
-// an integer or a pointer.
-unsafe impl<T: kernel::sync::atomic::AtomicType + SharedData> SharedData
-    for kernel::sync::atomic::Atomic<T>
-{
-}
-// SAFETY: `KBox<T>` is `#[repr(transparent)]` over a non-null pointer to a
-// `kmalloc()`ed `T`: a C `T *`.
-unsafe impl<T: SharedData> SharedData for KBox<T> {}
 
 /// One system state with data of type `T`.
 ///
@@ -159,10 +119,11 @@ impl<T: Copy + Send + SharedData> State<T> {
     /// This state in the most recent patch installed before this one, for
     /// the callbacks of this patch's transition (C: `klp_get_prev_state()`).
     ///
-    /// `None` if no earlier patch declares it, and outside a transition: in
-    /// the callbacks run for a module being loaded or removed while the
-    /// patch is enabled, where the core would warn (`WARN_ON_ONCE`); see
-    /// [`PatchedObject::module`] for which module.
+    /// `None` if no earlier patch declares it, and whenever the callback
+    /// may run outside a transition, where the core would warn
+    /// (`WARN_ON_ONCE`): for a module that is still loading or already
+    /// unloading ([`PatchedObject::module`]), as when it is loaded or removed
+    /// while the patch is enabled. `None` may then also mean "not known".
     pub fn prev<'a>(&self, obj: &'a PatchedObject) -> Option<StateData<'a, T>> {
         if !obj.in_transition() {
             return None;

@@ -43,7 +43,10 @@
 //!
 //! Reading the arguments from the registers is specific to each
 //! architecture: it is written for x86_64 and the architectures without the
-//! wrapper; a replacement with arguments does not build for the others yet.
+//! wrapper; a replacement with arguments does not build for the others yet
+//! (arm64, s390; powerpc and riscv, whose prefixes are missing too). On
+//! x86_64, only the 64-bit entry is replaced, as in upstream's
+//! `test_klp_syscall.c`: 32-bit tasks (`__ia32_sys_*`) keep the original.
 
 use kernel::{
     ffi,
@@ -228,6 +231,12 @@ macro_rules! klp_syscall {
         }
         #[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
         extern "C" fn __klp_sys($($arg: ::kernel::ffi::c_ulong),*) -> ::kernel::ffi::c_long {
+            const {
+                assert!(
+                    <[&str]>::len(&[$(stringify!($arg)),*]) <= 6,
+                    "a system call has at most 6 arguments"
+                )
+            };
             $(
                 let $arg = <$ty as $crate::livepatch::syscall::SyscallArg>::from_reg($arg);
             )*

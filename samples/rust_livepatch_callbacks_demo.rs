@@ -56,9 +56,12 @@ use kernel::{
 mod livepatch;
 #[cfg(klp_kernel_livepatch)]
 use kernel::livepatch;
+#[path = "../support/callback_info.rs"]
+mod callback_info;
 #[path = "../support/param.rs"]
 mod param;
 
+use callback_info::Info;
 use livepatch::{
     Callbacks,
     Func,
@@ -94,23 +97,23 @@ struct Demo;
 impl Callbacks for Demo {
     /// Executed on object patching (ie, patch enablement).
     fn pre_patch(obj: &PatchedObject) -> Result {
-        pr_info!("pre_patch_callback: {obj}\n");
+        pr_info!("pre_patch_callback: {}\n", Info(obj));
         to_result(PRE_PATCH_RET.get())
     }
 
     /// Executed on object patching (ie, patch enablement).
     fn post_patch(obj: &PatchedObject) {
-        pr_info!("post_patch_callback: {obj}\n");
+        pr_info!("post_patch_callback: {}\n", Info(obj));
     }
 
     /// Executed on object unpatching (ie, patch disablement).
     fn pre_unpatch(obj: &PatchedObject) {
-        pr_info!("pre_unpatch_callback: {obj}\n");
+        pr_info!("pre_unpatch_callback: {}\n", Info(obj));
     }
 
     /// Executed on object unpatching (ie, patch disablement).
     fn post_unpatch(obj: &PatchedObject) {
-        pr_info!("post_unpatch_callback: {obj}\n");
+        pr_info!("post_unpatch_callback: {}\n", Info(obj));
     }
 }
 

@@ -38,8 +38,7 @@ LATER = {
     "callbacks": ["mod callbacks;\n",
                   "pub use callbacks::{\n    Callbacks,\n    LoadedModule,\n"
                   "    ModuleState,\n    PatchedObject, //\n};\n"],
-    "state": ["mod state;\n",
-              "pub use state::{\n    SharedData,\n    State,\n    StateData, //\n};\n"],
+    "state": ["mod state;\n", "pub use state::{\n    State,\n    StateData, //\n};\n"],
     "shadow": ["pub mod shadow;\n", "pub use shadow::Shadow;\n"],
     "syscall": ["pub mod syscall;\n"],
 }
@@ -83,6 +82,16 @@ def without(text: str, *submodules: str) -> str:
                 raise SystemExit(f"livepatch/mod.rs: no {snippet!r}: update LATER")
             text = text.replace(snippet, "")
     return text
+
+
+def rcu_head_in_crate(text: str) -> str:
+    """shadow.rs in the `kernel` crate of the series' kernel, which has
+    `struct kvfree_rcu_head` (an out-of-tree build of 7.2 has not)."""
+    alias = re.search(r"#\[cfg\(klp_kvfree_rcu_head\)\]\n(type RcuHead = .*;)\n"
+                      r"#\[cfg\(not\(klp_kvfree_rcu_head\)\)\]\ntype RcuHead = .*;\n", text)
+    if not alias:
+        raise SystemExit("livepatch/shadow.rs: no RcuHead: update rcu_head_in_crate()")
+    return text.replace(alias.group(0), alias.group(1) + "\n")
 
 
 def gfp_in_crate(text: str) -> str:
@@ -164,7 +173,7 @@ def series(ksrc: pathlib.Path, opts):
     lp = {m: in_kernel_crate((TOP / "livepatch" / f"{m}.rs").read_text())
           for m in ("mod", "adapter", "registration", "callbacks", "state", "shadow",
                     "syscall")}
-    lp["shadow"] = gfp_in_crate(lp["shadow"])
+    lp["shadow"] = rcu_head_in_crate(gfp_in_crate(lp["shadow"]))
     base = ["rust/bindings/bindings_helper.h", "rust/kernel/lib.rs", "MAINTAINERS",
             "samples/rust/Kconfig", "samples/rust/Makefile"]
     lib = insert_sorted(read("rust/kernel/lib.rs"),

@@ -58,6 +58,10 @@ pub struct Dummy {
     jiffies_expire: ffi::c_ulong,
 }
 
+// SAFETY: `#[repr(C)]`, of a C `struct list_head` (`Opaque` is transparent)
+// and an `unsigned long`: livepatch-shadow-mod.c's `struct dummy`.
+unsafe impl livepatch::SharedData for Dummy {}
+
 impl Dummy {
     /// A dummy that expires `secs` seconds from now, not on any list
     /// (C: the start of `dummy_alloc()`).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A patch is enabled once, by `module_livepatch!`, after the module's `init`:
-//! enabling it from safe code does not build.
+//! enabling it from safe code, where the result could be dropped while the
+//! core uses it, does not build.
 //!
-//! expect: selftests/compile_fail/cf_enable_safe.rs:25: error[E0133]: call to unsafe function `registration::Registration::new` is unsafe
+//! expect: selftests/compile_fail/cf_enable_safe.rs:50: error[E0133]: call to unsafe function `Livepatched::<T>::new` is unsafe
 
 use kernel::prelude::*;
 
@@ -14,17 +15,24 @@ mod livepatch;
 use kernel::livepatch;
 
 use livepatch::{
+    Livepatch,
+    Livepatched,
     Object,
-    Patch,
-    Registration, //
+    Patch, //
 };
 
 static OBJECTS: [Object; 0] = [];
 
-fn enable_outside_init(module: &'static ThisModule) -> Result {
-    let first = Registration::new(Patch::new(&OBJECTS), false, module);
-    let _first = KBox::pin_init(first, GFP_KERNEL)?;
-    Ok(())
+struct Empty;
+
+impl kernel::Module for Empty {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Empty)
+    }
+}
+
+impl Livepatch for Empty {
+    const PATCH: Patch = Patch::new(&OBJECTS);
 }
 
 module! {
@@ -38,7 +46,8 @@ module! {
 struct CompileFail;
 
 impl kernel::Module for CompileFail {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let _patch = KBox::pin_init(Livepatched::<Empty>::new(module, true), GFP_KERNEL)?;
         Ok(CompileFail)
     }
 }

@@ -32,7 +32,10 @@ use kernel::{
 mod livepatch;
 #[cfg(klp_kernel_livepatch)]
 use kernel::livepatch;
+#[path = "../../support/callback_info.rs"]
+mod callback_info;
 
+use callback_info::Info;
 use livepatch::{
     Callbacks,
     Func,
@@ -141,7 +144,10 @@ impl Callbacks for LoadedLater {
         } else {
             "none"
         };
-        pr_info!("pre_patch_callback: {obj}: previous state: {prev}\n");
+        pr_info!(
+            "pre_patch_callback: {}: previous state: {prev}\n",
+            Info(obj)
+        );
         Ok(())
     }
 }

@@ -14,9 +14,12 @@ use kernel::prelude::*;
 mod livepatch;
 #[cfg(klp_kernel_livepatch)]
 use kernel::livepatch;
+#[path = "../../support/callback_info.rs"]
+mod callback_info;
 #[path = "../../support/printk.rs"]
 mod printk;
 
+use callback_info::Info;
 use livepatch::{
     Callbacks,
     Func,
@@ -90,23 +93,23 @@ struct LoglevelFix;
 #[vtable]
 impl Callbacks for LoglevelFix {
     fn pre_patch(obj: &PatchedObject) -> Result {
-        pr_info!("pre_patch_callback: {obj}\n");
+        pr_info!("pre_patch_callback: {}\n", Info(obj));
         allocate_loglevel_state(obj)
     }
 
     // The other callbacks cannot fail: like C, they skip what cannot be done.
     fn post_patch(obj: &PatchedObject) {
-        pr_info!("post_patch_callback: {obj}\n");
+        pr_info!("post_patch_callback: {}\n", Info(obj));
         let _ = fix_console_loglevel(obj);
     }
 
     fn pre_unpatch(obj: &PatchedObject) {
-        pr_info!("pre_unpatch_callback: {obj}\n");
+        pr_info!("pre_unpatch_callback: {}\n", Info(obj));
         let _ = restore_console_loglevel(obj);
     }
 
     fn post_unpatch(obj: &PatchedObject) {
-        pr_info!("post_unpatch_callback: {obj}\n");
+        pr_info!("post_unpatch_callback: {}\n", Info(obj));
         let _ = free_loglevel_state(obj);
     }
 }
