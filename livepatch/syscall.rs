@@ -80,7 +80,7 @@ impl_syscall_arg!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize);
 impl SyscallArg for UserPtr {
     #[inline]
     fn from_reg(reg: ffi::c_ulong) -> Self {
-        UserPtr::from_addr(reg as usize)
+        UserPtr::from_addr(reg)
     }
 }
 
