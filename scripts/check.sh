@@ -42,6 +42,20 @@ fi
 	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh
 	rust-target-test-force.sh"
 
+# not_run: what a run of this kind leaves out, and the command that runs it.
+not_run() {
+	[ -z "${TESTS:-}" ] && [ "$1" != upstream ] || return 0
+	echo "Not run by this command:"
+	[ "${RLP_KERNEL:-}" = debug ] ||
+		echo "  the debug kernel's lockdep, KFENCE and kmemleak checks: RLP_KERNEL=debug make check"
+	[ "${RLP_KERNEL:-}" = rust-ftrace ] || [[ " ${CHECK_ALSO:-} " == *" rust-ftrace "* ]] ||
+		echo "  Rust functions as targets, the traced replacement of upstream's test-ftrace.sh: RLP_KERNEL=rust-ftrace make check"
+	[ "${RLP_KERNEL:-}" = upstream ] ||
+		echo "  kernel::livepatch in the kernel, its KUnit doctests and in-tree sample: RLP_KERNEL=upstream make check"
+	echo "  the kernel's own C livepatch selftests: make check-upstream"
+	echo "  enable/disable cycles under load: make stress"
+}
+
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}
 export RESULTS
@@ -97,16 +111,16 @@ set -e -o pipefail
 # No test expects to fail: kselftest's XFAIL (exit 2, also what bash
 # returns for a syntax error) counts as a failure, and so does a skipped
 # test: only the cases of expected-skips, cut from their scenarios, may be
-# skipped ("SKIP case:").
+# skipped (their KTAP subtest lines, "# ok N <case> # SKIP <why>").
 count() { awk -v re="$1" '$0 ~ re { n++ } END { print n + 0 }' "$log"; }
 skipped_tests=$(count '^ok .*# SKIP')
 failed=$(( $(count '^not ok |^ok .*# XFAIL') + skipped_tests ))
 passed=$(( $(count '^ok ') - skipped_tests - $(count '^ok .*# XFAIL') ))
-skipped=$(count '^# SKIP case: ')
+skipped=$(count '^# ok [0-9]+ .* # SKIP ')
 echo
 if [ "$skipped" -gt 0 ]; then
-	echo "Skipped, as selftests/expected-skips says:"
-	grep -E '^# SKIP case: ' "$log" | sed 's/^# SKIP case: /  /'
+	echo "Cases skipped, as selftests/expected-skips says:"
+	sed -nE 's/^# ok [0-9]+ (.*) # SKIP (.*)$/  \1: \2/p' "$log"
 fi
 if [ "$skipped_tests" -gt 0 ]; then
 	echo "Skipped tests, counted as failures (a missing tool or kernel feature):"
@@ -123,6 +137,7 @@ elif [ $((passed + skipped + failed)) -eq 0 ]; then
 	echo "No test ran: counted as a failure."
 	failed=1
 fi
+not_run "${1:-}"
 echo "${RLP_KVER:+kernel $RLP_KVER: }${RLP_KERNEL:+RLP_KERNEL=$RLP_KERNEL: }$passed passed, $failed failed, $skipped skipped"
 echo "$passed $failed $skipped" >> "$RESULTS"
 

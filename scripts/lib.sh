@@ -15,28 +15,8 @@ export PATH="$RLP_CACHE/tools/bin:$RLP_CACHE/venv/bin:$PATH"
 # newest of them that Debian ships (scripts/kernel.sh).
 SUPPORTED_KVERS="7.3 7.2"
 
-# What the kernel prints when something went wrong, which fails a VM run:
-# crashes, WARN()s and BUG()s (both start with "cut here"; lockdep and
-# debug-object reports are WARNINGs too), "BUG: ..." reports (sleeping in
-# atomic context, KFENCE, list corruption), leaks found by kmemleak (the
-# guest scripts ask for a scan at their end). Only kernel messages count:
-# the line must start as printk prints it, with its timestamp (the test
-# kernels have CONFIG_PRINTK_TIME), and the report at the start of the
-# message. A program's "WARNING:" (virtme-ng-init's, say) is not one.
-KERNEL_REPORTS='^\[ *[0-9]+\.[0-9]+\] (\[ *[CT][0-9]+\] )?(Kernel panic|Oops|BUG:|kernel BUG at|WARNING:|-+\[ cut here \]-+|kmemleak: [0-9]+ new suspected memory leaks)'
-
-# kernel_reports FILE [CONTEXT]: print the kernel reports in FILE, a
-# console log or dmesg output, each with CONTEXT lines after it; true if
-# there are any.
-kernel_reports() {
-	tr -d '\r' < "$1" | grep -E ${2:+-A "$2"} "$KERNEL_REPORTS"
-}
-
-# count_kernel_reports FILE: how many reports FILE has (a WARN or BUG prints
-# "cut here" and its own line: one report).
-count_kernel_reports() {
-	kernel_reports "$1" | grep -vc -- '-\[ cut here \]-'
-}
+# Kernel reports: KERNEL_REPORTS, kernel_reports, count_kernel_reports.
+. "$RLP_TOP/scripts/kernel-reports.sh"
 
 say() { echo "==> $*" >&2; }
 info() { echo "    $*" >&2; }

@@ -55,7 +55,8 @@ livepatch: '$1': unpatching complete"
 #	keeps only lines with "livepatch:" or "test_klp", its modules' prefix,
 #	and so drops its own "% insmod ..." lines for other modules: keep
 #	those, insmod's errors, and the lines of the job's target and patch
-#	modules and of the callbacks sample.
+#	modules and of the callbacks sample; but the target's final counts,
+#	which only some tests ask for (dyndbg=+p) and read (final_counts).
 function check_result {
 	local expect="$*"
 	local result
@@ -64,6 +65,7 @@ function check_result {
 		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'test_klp' -e 'klp_job_' \
 		      -e '\] % ' -e 'insmod: ERROR' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
+		 grep -v "$MOD_TARGET: [a-z]*: passes: original " | \
 		 sed 's/^\[[ 0-9.]*\] //' | \
 		 sed 's/^\[[ ]*[CT][0-9]*\] //')
 
@@ -91,6 +93,7 @@ function cleanup() {
 	for mod in $(lsmod | awk '$1 ~ /^(rust_livepatch|livepatch_|test_klp_|klp_job_)/ { print $1 }'); do
 		rmmod "$mod" 2> /dev/null
 	done
+	probes_off
 	pop_config
 }
 
@@ -164,6 +167,45 @@ livepatch: '$1': starting patching transition"
 function wait_dmesg() {
 	loop_until "dmesg | awk -v l=\"\$LAST_DMESG\" 'p; \$0 == l { p=1 }' | grep -qF \"$1\"" ||
 		die "no '$1' in the kernel log"
+}
+
+TRACING=/sys/kernel/tracing
+
+# probe_on(name, function, [filter]) - record each call of function as a
+#	kprobe event name (kprobes/name), only those that pass filter
+function probe_on() {
+	echo "p:$1 $2" >> "$TRACING/kprobe_events"
+	[[ -z "${3:-}" ]] || echo "$3" > "$TRACING/events/kprobes/$1/filter"
+	echo 1 > "$TRACING/events/kprobes/$1/enable"
+}
+
+# probes_off() - remove every kprobe event
+function probes_off() {
+	echo 0 > "$TRACING/events/kprobes/enable" 2> /dev/null
+	echo > "$TRACING/kprobe_events" 2> /dev/null
+}
+
+# probe_hits(name) - the events of kprobe name since the trace was cleared
+#	(echo > $TRACING/trace)
+function probe_hits() {
+	grep -c " $1: " "$TRACING/trace"
+}
+
+# check_final_counts(mode) - the target's final counts, logged when it was
+#	removed (loaded with dyndbg=+p): no stale pass, and every item queued
+#	ran one pass, but the last, which may have been cancelled
+function check_final_counts() {
+	local line original patched stale queued
+
+	line=$(dmesg | awk -v l="$LAST_DMESG" 'p; $0 == l { p=1 }' |
+		grep -o "$MOD_TARGET: $1: passes: original .*") ||
+		die "no final counts of $MOD_TARGET in the kernel log"
+	read -r original patched stale queued < <(sed -E \
+		's/.*original ([0-9]+) patched ([0-9]+) stale ([0-9]+), queued ([0-9]+)$/\1 \2 \3 \4/' <<< "$line")
+	[[ "$stale" -eq 0 ]] || die "$stale stale passes: $line"
+	(( queued - original - patched == 0 || queued - original - patched == 1 )) ||
+		die "items queued and passes run do not agree: $line"
+	echo "  final counts: original $original, patched $patched, stale $stale, queued $queued"
 }
 
 # wait_transition(mod) - wait until mod's transition is over

@@ -1,11 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The freezer is a safe point for a kthread to switch, not a state
-# boundary: the freezable kthread form switches when it sleeps, and the
-# transition completes, but the format its loop derived from the old code
-# is then handed to the new code (a stale pass), in both directions.
-# Compare test-workqueue.sh, where the same job has no stale pass.
+# A quiet point is not a state boundary. The freezable kthread form's thread
+# loops in klp_job_freezable_kthread(), which is not patched (the helpers it
+# calls are), and sleeps in a freezable wait between passes. It switches
+# while it sleeps there: since 7.x the core tries to switch a task that
+# schedules out of a freezable sleep (klp_sched_try_switch() in
+# __schedule(): a check of its own stack), as its periodic stack check
+# would. The system is never frozen: the freezer itself plays no part, and
+# the kernel does not switch tasks at it. The transition completes, but the
+# format the loop derived from the old code is then handed to the new code
+# (a stale pass), in both directions: the local state that, as the 2015
+# design discussion of the consistency model put it, would survive a
+# switch at the freezer too. Compare test-workqueue.sh, where the same job
+# has no stale pass.
 
 . $(dirname $0)/functions.sh
 

@@ -3,8 +3,9 @@
 #
 # A kthread whose never-returning main function is the code being patched
 # has no point where it can switch: every other task switches, the core
-# signals and wakes it after 15 s, and still the transition waits for it,
-# while it goes on running the code it started with. klp-status.sh names it
+# signals and wakes it after 15 s, and still, two more tries of the core
+# later (counted by a kprobe), the transition waits for it, while it goes on
+# running the code it started with. klp-status.sh names it
 # and the function on its stack. Reversing the transition completes.
 # The same holds in the other direction, for a kthread that started on the
 # patched main function.
@@ -14,6 +15,17 @@
 MOD_LIVEPATCH=klp_job_patch
 
 setup_config
+
+# after_signal() - wait for two more tries of the core after its signal
+#	(which wakes the kthread): still in transition after them, the
+#	kthread did not switch when woken
+function after_signal() {
+	echo > "$TRACING/trace"
+	loop_until "[[ \$(probe_hits klp_try) -ge 2 ]]" ||
+		die "the core did not try again after its signal"
+}
+
+probe_on klp_try klp_try_complete_transition
 
 
 # - the kthread form runs original passes; load the livepatch
@@ -32,6 +44,7 @@ load_lp_nowait $MOD_LIVEPATCH
 start=$SECONDS
 wait_pending "$pid"
 wait_dmesg "signaling remaining tasks"
+after_signal
 check_sysfs_value "$MOD_LIVEPATCH" "transition" "1"
 [[ $(cat /proc/$pid/patch_state) == 0 ]] || die "kthread $pid switched"
 wait_passes original 5
@@ -76,6 +89,7 @@ echo 0 > "$SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
 start=$SECONDS
 wait_pending "$pid"
 wait_dmesg "signaling remaining tasks"
+after_signal
 check_sysfs_value "$MOD_LIVEPATCH" "transition" "1"
 [[ $(cat /proc/$pid/patch_state) == 1 ]] || die "kthread $pid switched back"
 wait_passes patched 5
@@ -118,4 +132,5 @@ $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 echo "  kthread $pid blocked the unpatching transition for $stuck s until reversed"
 
+probes_off
 exit 0

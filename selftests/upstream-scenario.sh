@@ -18,13 +18,16 @@ ln -sfn "$upstream/functions.sh" "$run/functions.sh"
 cd "$run" || exit 1
 
 # Cases whose premise does not hold for a Rust livepatch are cut from the
-# scenario and reported as skipped ("SKIP case:"): see expected-skips. A
-# case marked rust-ftrace runs where the kernel traces Rust functions: its
-# available_filter_functions has Rust (v0-mangled, _R...) symbols.
+# scenario and reported as skipped: see expected-skips. A case marked
+# rust-ftrace runs where the kernel traces Rust functions: its
+# available_filter_functions has Rust (v0-mangled, _R...) symbols. After
+# the scenario, each case's result is printed as a KTAP subtest: "ok",
+# "not ok", or "ok ... # SKIP <why>" for a case cut.
 rust_traced() {
 	grep -q '^_R' /sys/kernel/tracing/available_filter_functions 2>/dev/null
 }
 script=$upstream/$scenario
+declare -A cut
 while IFS='|' read -r file case why unless; do
 	[ "$file" = "$scenario" ] || continue
 	[ "$unless" = rust-ftrace ] && rust_traced && continue
@@ -37,10 +40,26 @@ while IFS='|' read -r file case why unless; do
 		!skip' "$script" > "$run/$scenario.cut"
 	mv "$run/$scenario.cut" "$run/$scenario"
 	script=$run/$scenario
-	echo "SKIP case: $case: $why"
+	cut[$case]=$why
 done < <(grep -v '^#' "$RLP_TOP/selftests/expected-skips")
-bash "$script"
-ret=$?
+out=$(mktemp)
+bash "$script" 2>&1 | tee "$out"
+ret=${PIPESTATUS[0]}
+
+mapfile -t cases < <(sed -n 's/^start_test "\(.*\)"$/\1/p' "$upstream/$scenario")
+echo "KTAP version 1"
+echo "1..${#cases[@]}"
+for i in "${!cases[@]}"; do
+	case=${cases[i]}
+	if [ -n "${cut[$case]:-}" ]; then
+		echo "ok $((i + 1)) $case # SKIP ${cut[$case]}"
+	elif grep -qxF "TEST: $case ... ok" "$out"; then
+		echo "ok $((i + 1)) $case"
+	else
+		echo "not ok $((i + 1)) $case"
+	fi
+done
+rm -f "$out"
 
 # Upstream's scripts stop at a failed case with its modules loaded: unload
 # them, so that the next scenario starts from a clean kernel.

@@ -17,7 +17,9 @@
 
 use crate::livepatch;
 use kernel::{
+    error::to_result,
     ffi,
+    prelude::*,
     task::Task,
     types::{
         NotThreadSafe,
@@ -72,6 +74,8 @@ impl Job {
             period_ms: 0,
             record: Some(record),
             requeue: Some(requeue),
+            // No user task waits on a Rust target.
+            wait: None,
             // SAFETY: all-zero is a valid `delayed_work` for C, unused until
             // the target initialises it.
             dwork: unsafe { core::mem::zeroed() },
@@ -100,6 +104,21 @@ impl Job {
             // takes the job it is a member of and any version.
             unsafe { record(job, version, format) };
         }
+    }
+
+    /// Blocks the calling user task until the test releases the waiting
+    /// tasks (C: `klp_job.wait`); `ERESTARTSYS` for a signal, `EINVAL` for a
+    /// target without waiting tasks.
+    pub fn wait(&self) -> Result {
+        let job = self.0.get();
+        // SAFETY: as in `period_ms`, for `wait`.
+        let Some(wait) = (unsafe { (*job).wait }) else {
+            return Err(EINVAL);
+        };
+        // SAFETY: `wait` is the target's function that blocks a user task on
+        // its wait queue, which takes the job it is a member of; the
+        // replacements that call it run in user tasks' reads.
+        to_result(unsafe { wait(job) })
     }
 
     /// Queues the next pass (workqueue form).

@@ -25,6 +25,11 @@ struct klp_job {
 		       unsigned int format);
 	/* Queues the next pass (workqueue form). */
 	void (*requeue)(struct klp_job *job);
+	/*
+	 * Blocks the calling user task until the test releases the tasks that
+	 * wait (the "release" file); 0, or -ERESTARTSYS for a signal.
+	 */
+	int (*wait)(struct klp_job *job);
 	struct delayed_work dwork;
 };
 
@@ -33,5 +38,11 @@ unsigned int klp_job_format(struct klp_job *job);
 void klp_job_pass(struct klp_job *job, unsigned int format);
 int klp_job_kthread(void *data);
 void klp_job_work(struct work_struct *work);
+/*
+ * A user task's read of the "wait" file: blocks in job->wait(), then
+ * returns the version of the code that ran it, or 0 for a signal. A task
+ * blocked there has this function on its stack.
+ */
+unsigned int klp_job_user_wait(struct klp_job *job);
 
 #endif /* _KLP_JOB_H */

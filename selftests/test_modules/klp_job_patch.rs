@@ -80,6 +80,15 @@ fn livepatch_job_kthread(thread: &Kthread, job: &Job) -> Result {
     Ok(())
 }
 
+/// Replaces `klp_job_user_wait()`, a user task's read of `wait`: blocks as
+/// the original does, then says this version ran it (0: a signal).
+fn livepatch_job_user_wait(job: &Job) -> u32 {
+    match job.wait() {
+        Ok(()) => PATCHED,
+        Err(_) => 0,
+    }
+}
+
 /// Replaces `klp_job_work()`, one work item of the workqueue form.
 fn livepatch_job_work(job: &Job) {
     livepatch_job_pass(job, livepatch_job_format(job));
@@ -104,7 +113,7 @@ static VMLINUX_FUNCS: [Func; 1] = [
 /// whose safety comment says where `$object` defines those functions with
 /// `klp_job.h`'s names and C prototypes.
 macro_rules! job_funcs {
-    ($object:expr) => {
+    ($object:expr $(, $more:expr)*) => {
         [
             Func::module(
                 $object,
@@ -122,12 +131,24 @@ macro_rules! job_funcs {
                 job_kthread!(livepatch_job_kthread),
             ),
             Func::module($object, c"klp_job_work", job_work!(livepatch_job_work)),
+            $($more,)*
         ]
     };
 }
 
-// SAFETY: klp_job_target.c defines them, including klp_job.h.
-static JOB_FUNCS: [Func; 4] = unsafe { job_funcs!(c"klp_job_target") };
+// SAFETY: klp_job_target.c defines them, including klp_job.h, and
+// `unsigned int klp_job_user_wait(struct klp_job *job)`, which user tasks'
+// reads of its `wait` file call with its job.
+static JOB_FUNCS: [Func; 5] = unsafe {
+    job_funcs!(
+        c"klp_job_target",
+        Func::module(
+            c"klp_job_target",
+            c"klp_job_user_wait",
+            livepatch::new_func!(livepatch_job_user_wait: fn(job: &Job) -> u32),
+        )
+    )
+};
 
 // SAFETY: klp_job_target_rs.rs defines them, `extern "C"` and unmangled,
 // with klp_job.h's names and prototypes (a `&Job` for a `struct klp_job *`).

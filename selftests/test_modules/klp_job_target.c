@@ -19,6 +19,12 @@
  *                 needs itself: the worker switches between two items
  *                 and nothing crosses that boundary.
  *
+ * Whatever the mode, user tasks that read /sys/kernel/debug/klp_job_target/
+ * wait block in klp_job_user_wait(), which a livepatch replaces too, until
+ * "release" is written: the function is on their stacks all that time, so
+ * they can switch only when they return to user space. The read returns the
+ * version of the code that ran it.
+ *
  * /sys/kernel/debug/klp_job_target/status counts the passes each version
  * of the code ran, and the stale ones: passes whose format came from the
  * other version. In the workqueue form it also counts the items queued,
@@ -53,6 +59,9 @@ static atomic_t last_version;
 static struct task_struct *thread;
 static struct dentry *debugfs_dir;
 static DECLARE_WAIT_QUEUE_HEAD(freezable_wait);
+static DECLARE_WAIT_QUEUE_HEAD(user_wait);
+static atomic_t user_releases;
+static atomic_t user_waiting;
 
 static void klp_job_record(struct klp_job *job, unsigned int version,
 			   unsigned int format)
@@ -71,9 +80,21 @@ static void klp_job_requeue(struct klp_job *job)
 	schedule_delayed_work(&job->dwork, msecs_to_jiffies(job->period_ms));
 }
 
+static int klp_job_wait(struct klp_job *job)
+{
+	int releases = atomic_read(&user_releases);
+	int ret;
+
+	atomic_inc(&user_waiting);
+	ret = wait_event_interruptible(user_wait, atomic_read(&user_releases) != releases);
+	atomic_dec(&user_waiting);
+	return ret;
+}
+
 static struct klp_job job = {
 	.record = klp_job_record,
 	.requeue = klp_job_requeue,
+	.wait = klp_job_wait,
 };
 
 /* The job's code. noinline: a livepatch replaces these functions. */
@@ -125,6 +146,42 @@ noinline void klp_job_work(struct work_struct *work)
 	job->requeue(job);
 }
 
+/* User tasks' reads of "wait". noinline: a livepatch replaces it. */
+noinline unsigned int klp_job_user_wait(struct klp_job *job)
+{
+	return job->wait(job) ? 0 : KLP_JOB_ORIGINAL;
+}
+
+static ssize_t wait_read(struct file *file, char __user *buf, size_t len, loff_t *pos)
+{
+	unsigned int version = klp_job_user_wait(&job);
+	char line[16];
+	int n;
+
+	if (!version)
+		return -ERESTARTSYS;
+	n = snprintf(line, sizeof(line), "%u\n", version);
+	return simple_read_from_buffer(buf, len, pos, line, n);
+}
+
+static const struct file_operations wait_fops = {
+	.owner = THIS_MODULE,
+	.read = wait_read,
+};
+
+static ssize_t release_write(struct file *file, const char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	atomic_inc(&user_releases);
+	wake_up_all(&user_wait);
+	return len;
+}
+
+static const struct file_operations release_fops = {
+	.owner = THIS_MODULE,
+	.write = release_write,
+};
+
 static int status_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "mode: %s\n", mode);
@@ -134,6 +191,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "queued: %ld\n", atomic_long_read(&queued));
 	seq_printf(m, "last: %d\n", atomic_read(&last_version));
 	seq_printf(m, "pid: %d\n", thread ? task_pid_nr(thread) : -1);
+	seq_printf(m, "waiting: %d\n", atomic_read(&user_waiting));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);
@@ -159,6 +217,8 @@ static int klp_job_target_init(void)
 
 	debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("status", 0444, debugfs_dir, NULL, &status_fops);
+	debugfs_create_file("wait", 0444, debugfs_dir, NULL, &wait_fops);
+	debugfs_create_file("release", 0200, debugfs_dir, NULL, &release_fops);
 
 	if (threadfn) {
 		thread = kthread_run(threadfn, &job, "klp_job_%s", mode);
@@ -183,6 +243,9 @@ static void klp_job_target_exit(void)
 		kthread_stop(thread);
 	else
 		cancel_delayed_work_sync(&job.dwork);
+	/* Tasks still in a read of "wait" return: their calls end the removal. */
+	atomic_inc(&user_releases);
+	wake_up_all(&user_wait);
 	debugfs_remove_recursive(debugfs_dir);
 	/* Final counts, for the stress run: the job cannot change them now. */
 	pr_debug("%s: passes: original %ld patched %ld stale %ld, queued %ld\n", mode,
