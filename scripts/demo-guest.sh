@@ -121,8 +121,10 @@ echo
 echo "-- workqueue form: one pass per work item, nothing kept between items"
 try_form workqueue 60
 echo
-echo "-- freezable kthread: switches when it sleeps, but its loop keeps the"
-echo "   format the old code derived"
+echo "-- freezable kthread: its loop is not patched and sleeps in a freezable"
+echo "   wait, where it switches (the core checks a task's stack when it"
+echo "   schedules out of a freezable sleep; nothing is frozen); the format"
+echo "   its loop derived from the old code reaches the new code"
 try_form freezable 60
 echo
 echo "-- kthread: the job runs in a main function that never returns"
