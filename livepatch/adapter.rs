@@ -55,7 +55,12 @@ use kernel::{
 /// [`Func::vmlinux`]: super::Func::vmlinux
 /// [`Func::module`]: super::Func::module
 #[derive(Clone, Copy)]
-pub struct NewFunc(*const ffi::c_void);
+pub struct NewFunc {
+    func: *const ffi::c_void,
+    /// The kinds ([`CType::KIND`]) of its result, then of its arguments;
+    /// empty for a replacement of a Rust function.
+    prototype: &'static [&'static str],
+}
 
 // SAFETY: a function's address may be used from any thread.
 unsafe impl Send for NewFunc {}
@@ -63,7 +68,9 @@ unsafe impl Send for NewFunc {}
 unsafe impl Sync for NewFunc {}
 
 impl NewFunc {
-    /// The function at `f`, for [`new_func!`].
+    /// The function at `f`, of the C prototype `prototype` describes (the
+    /// kinds of its result and arguments, as [`CType::KIND`]), for
+    /// [`new_func!`].
     ///
     /// # Safety
     ///
@@ -71,13 +78,21 @@ impl NewFunc {
     /// the one [`new_func!`] documents for its types.
     #[doc(hidden)]
     #[inline]
-    pub const unsafe fn from_ptr(f: *const ffi::c_void) -> Self {
-        Self(f)
+    pub const unsafe fn from_ptr(
+        f: *const ffi::c_void,
+        prototype: &'static [&'static str],
+    ) -> Self {
+        Self { func: f, prototype }
     }
 
     /// The address, for the core's `klp_func`.
     pub(super) fn as_ptr(self) -> *mut ffi::c_void {
-        self.0.cast_mut()
+        self.func.cast_mut()
+    }
+
+    /// The kinds of its result and arguments.
+    pub(super) const fn prototype(&self) -> &'static [&'static str] {
+        self.prototype
     }
 }
 
@@ -120,6 +135,28 @@ impl Call {
 pub trait CType {
     /// The C type, as an FFI type.
     type C;
+
+    /// The C type as the kernel's BTF describes it, for a check of the
+    /// prototype when the module is built: `"void"`, `"bool"`,
+    /// `"int <size> <s|u>"`, `"ptr void"`, `"ptr struct <name>"`, or `"ptr"`
+    /// for any pointer.
+    const KIND: &'static str;
+}
+
+/// [`CType::KIND`] of an integer of `size` bytes.
+#[doc(hidden)]
+pub const fn int_kind(size: usize, signed: bool) -> &'static str {
+    match (size, signed) {
+        (1, true) => "int 1 s",
+        (1, false) => "int 1 u",
+        (2, true) => "int 2 s",
+        (2, false) => "int 2 u",
+        (4, true) => "int 4 s",
+        (4, false) => "int 4 u",
+        (8, true) => "int 8 s",
+        (8, false) => "int 8 u",
+        _ => panic!("no C integer of this size"),
+    }
 }
 
 /// A type a replacement function takes for one argument of the C function
@@ -152,6 +189,9 @@ pub unsafe trait Ret {
     /// The C return type, as an FFI type.
     type C;
 
+    /// The C return type as [`CType::KIND`] describes one.
+    const KIND: &'static str;
+
     /// The C value of `self`.
     fn into_c(self) -> Self::C;
 }
@@ -161,6 +201,7 @@ macro_rules! impl_plain {
         $(
             impl CType for $t {
                 type C = $t;
+                const KIND: &'static str = int_kind(core::mem::size_of::<$t>(), <$t>::MIN != 0);
             }
 
             // SAFETY: every value of the C type is a valid value of the
@@ -176,6 +217,7 @@ macro_rules! impl_plain {
             // function must accept all of them: see `Func::vmlinux`).
             unsafe impl Ret for $t {
                 type C = $t;
+                const KIND: &'static str = int_kind(core::mem::size_of::<$t>(), <$t>::MIN != 0);
 
                 #[inline]
                 fn into_c(self) -> $t {
@@ -195,6 +237,7 @@ macro_rules! impl_narrow {
             /// it to more bits, which Rust would assume it did.
             impl CType for $t {
                 type C = $c;
+                const KIND: &'static str = int_kind(core::mem::size_of::<$t>(), <$t>::MIN != 0);
             }
 
             // SAFETY: the low bits of any `int` are a valid value.
@@ -208,6 +251,7 @@ macro_rules! impl_narrow {
             // SAFETY: any value of the C type (see `impl_plain!`).
             unsafe impl Ret for $t {
                 type C = $t;
+                const KIND: &'static str = int_kind(core::mem::size_of::<$t>(), <$t>::MIN != 0);
 
                 #[inline]
                 fn into_c(self) -> $t {
@@ -222,6 +266,7 @@ impl_narrow!(i8 => ffi::c_int, u8 => ffi::c_uint, i16 => ffi::c_int, u16 => ffi:
 /// C `bool`, passed as an `int` (see `impl_narrow!`).
 impl CType for bool {
     type C = ffi::c_uint;
+    const KIND: &'static str = "bool";
 }
 
 // SAFETY: any `int`: its low byte, which C's `bool` sets to 0 or 1, says it.
@@ -235,6 +280,7 @@ unsafe impl<'call> Arg<'call> for bool {
 // SAFETY: `false` or `true`, what any caller accepts.
 unsafe impl Ret for bool {
     type C = bool;
+    const KIND: &'static str = "bool";
 
     #[inline]
     fn into_c(self) -> bool {
@@ -245,6 +291,7 @@ unsafe impl Ret for bool {
 /// A pointer a replacement gets, and cannot dereference without `unsafe`.
 impl<T> CType for *mut T {
     type C = *mut T;
+    const KIND: &'static str = "ptr";
 }
 
 // SAFETY: any pointer is a valid raw pointer.
@@ -258,6 +305,7 @@ unsafe impl<'call, T> Arg<'call> for *mut T {
 /// As for `*mut T`.
 impl<T> CType for *const T {
     type C = *const T;
+    const KIND: &'static str = "ptr";
 }
 
 // SAFETY: any pointer is a valid raw pointer.
@@ -272,6 +320,7 @@ unsafe impl<'call, T> Arg<'call> for *const T {
 // SAFETY: nothing is returned.
 unsafe impl Ret for () {
     type C = ();
+    const KIND: &'static str = "void";
 
     #[inline]
     fn into_c(self) {}
@@ -282,6 +331,7 @@ unsafe impl Ret for () {
 // 0 or an error accepts.
 unsafe impl Ret for Result {
     type C = ffi::c_int;
+    const KIND: &'static str = "int 4 s";
 
     #[inline]
     fn into_c(self) -> ffi::c_int {
@@ -293,6 +343,7 @@ unsafe impl Ret for Result {
 // SAFETY: any value of the C type (see `impl_plain!`).
 unsafe impl Ret for Result<ffi::c_int> {
     type C = ffi::c_int;
+    const KIND: &'static str = "int 4 s";
 
     #[inline]
     fn into_c(self) -> ffi::c_int {
@@ -303,6 +354,7 @@ unsafe impl Ret for Result<ffi::c_int> {
 /// C `T *`, non-NULL, of a `kmalloc()`ed `T` that the callee owns.
 impl<T: SharedData> CType for KBox<T> {
     type C = *mut T;
+    const KIND: &'static str = "ptr";
 }
 
 // SAFETY: for a non-NULL pointer that its callers allocated with `kmalloc()`
@@ -319,6 +371,7 @@ unsafe impl<'call, T: SharedData> Arg<'call> for KBox<T> {
 /// C `T *`, NULL or as for `KBox<T>`.
 impl<T: SharedData> CType for Option<KBox<T>> {
     type C = *mut T;
+    const KIND: &'static str = "ptr";
 }
 
 // SAFETY: as for `KBox<T>`, or NULL.
@@ -335,6 +388,7 @@ unsafe impl<'call, T: SharedData> Arg<'call> for Option<KBox<T>> {
 // SAFETY: NULL, or a `kmalloc()`ed `T` (a `KBox`) that nothing else owns.
 unsafe impl<T: SharedData> Ret for Option<KBox<T>> {
     type C = *mut T;
+    const KIND: &'static str = "ptr";
 
     #[inline]
     fn into_c(self) -> *mut T {
@@ -345,6 +399,7 @@ unsafe impl<T: SharedData> Ret for Option<KBox<T>> {
 /// C `struct seq_file *`.
 impl CType for &SeqFile {
     type C = *mut kernel::bindings::seq_file;
+    const KIND: &'static str = "ptr struct seq_file";
 }
 
 // SAFETY: for a `seq_file` that its callers do not use elsewhere until the
@@ -395,6 +450,10 @@ macro_rules! klp_new_func {
             unsafe {
                 $crate::livepatch::NewFunc::from_ptr(
                     __klp_new_func as *const ::kernel::ffi::c_void,
+                    &[
+                        <$ret as $crate::livepatch::Ret>::KIND,
+                        $(<$ty as $crate::livepatch::CType>::KIND),*
+                    ],
                 )
             };
         __KLP_NEW_FUNC

@@ -438,6 +438,78 @@ impl Patch {
     }
 }
 
+/// Appends `bytes` and a NUL to `buf` at `pos`; the position after them.
+const fn append<const N: usize>(buf: &mut [u8; N], mut pos: usize, bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while i < bytes.len() {
+        buf[pos] = bytes[i];
+        pos += 1;
+        i += 1;
+    }
+    buf[pos] = 0;
+    pos + 1
+}
+
+/// Writes [`prototypes`]'s record of `patch` to `buf` (`None`: counts only);
+/// its length.
+const fn write_prototypes<const N: usize>(patch: &Patch, mut buf: Option<&mut [u8; N]>) -> usize {
+    let mut pos = 0;
+    let mut o = 0;
+    while o < patch.objs.len() {
+        let obj = &patch.objs[o];
+        let mut f = 0;
+        while f < obj.funcs.len() {
+            let func = &obj.funcs[f];
+            let parts = [
+                match obj.name {
+                    Some(name) => name.to_bytes(),
+                    None => b"vmlinux",
+                },
+                func.old_name.to_bytes(),
+            ];
+            let kinds = func.new_func.prototype();
+            let mut i = 0;
+            while i < parts.len() + kinds.len() {
+                let part = if i < parts.len() {
+                    parts[i]
+                } else {
+                    kinds[i - parts.len()].as_bytes()
+                };
+                pos = match &mut buf {
+                    Some(b) => append(b, pos, part),
+                    None => pos + part.len() + 1,
+                };
+                i += 1;
+            }
+            pos = match &mut buf {
+                Some(b) => append(b, pos, b""),
+                None => pos + 1,
+            };
+            f += 1;
+        }
+        o += 1;
+    }
+    pos
+}
+
+/// The length of [`prototypes`]'s record of `patch`.
+#[doc(hidden)]
+pub const fn prototypes_len(patch: &Patch) -> usize {
+    write_prototypes::<0>(patch, None)
+}
+
+/// What a livepatch module says, in its `.klp_prototypes` section, of the C
+/// prototypes of its replacements, for a check against the kernel's BTF
+/// when it is built (`scripts/check-prototypes.py`): for each function, its
+/// object, its name and the kinds ([`CType::KIND`]) of its replacement's
+/// result and arguments, each followed by a NUL, then an empty string.
+#[doc(hidden)]
+pub const fn prototypes<const N: usize>(patch: &Patch) -> [u8; N] {
+    let mut buf = [0; N];
+    write_prototypes(patch, Some(&mut buf));
+    buf
+}
+
 /// A livepatch module: a module with a [`Patch`], enabled once its `init`
 /// has succeeded. Declare it with [`module_livepatch!`].
 pub trait Livepatch: kernel::Module {
@@ -498,6 +570,14 @@ macro_rules! module_livepatch {
                 ::kernel::prelude::try_pin_init!(Self { inner <- inner }? ::kernel::error::Error)
             }
         }
+
+        // The replacements' C prototypes, for a check against the kernel's
+        // BTF when the module is built.
+        #[used(compiler)]
+        #[link_section = ".klp_prototypes"]
+        static __KLP_PROTOTYPES: [u8; $crate::livepatch::prototypes_len(
+            &<$type as $crate::livepatch::Livepatch>::PATCH,
+        )] = $crate::livepatch::prototypes(&<$type as $crate::livepatch::Livepatch>::PATCH);
 
         // `klp_enable_patch()` refuses a module without it. The same form as
         // the modinfo entries of `module!`.

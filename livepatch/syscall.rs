@@ -194,6 +194,28 @@ macro_rules! klp_syscall_name {
 }
 pub use klp_syscall_name as syscall_name;
 
+/// The kinds of a system call entry's result and arguments (see
+/// [`CType::KIND`](super::CType::KIND)): a `long`, and the caller's registers
+/// or a `long` per argument.
+#[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prototype {
+    ($($arg:ident),*) => {
+        &["int 8 s", "ptr struct pt_regs"]
+    };
+}
+#[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! klp_syscall_prototype {
+    ($($arg:ident),*) => {
+        &["int 8 s", $({ let _ = stringify!($arg); "int 8 s" }),*]
+    };
+}
+#[doc(hidden)]
+pub use klp_syscall_prototype as prototype;
+
 /// Makes a [`NewFunc`](super::NewFunc) that replaces the entry of a system
 /// call, named by [`syscall_name!`], by the safe function `$f`, given its
 /// type: `syscall!(f: fn(which: i32, who: i32) -> Result<c_long>)`, up to six
@@ -249,7 +271,10 @@ macro_rules! klp_syscall {
             // SAFETY: `__klp_sys` is an `extern "C"` function of the
             // prototype documented above.
             unsafe {
-                $crate::livepatch::NewFunc::from_ptr(__klp_sys as *const ::kernel::ffi::c_void)
+                $crate::livepatch::NewFunc::from_ptr(
+                    __klp_sys as *const ::kernel::ffi::c_void,
+                    $crate::livepatch::syscall::prototype!($($arg),*),
+                )
             };
         __KLP_NEW_FUNC
     }};

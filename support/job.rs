@@ -169,6 +169,7 @@ impl Kthread {
 /// C `struct klp_job *`, for the target's job, during a pass.
 impl livepatch::CType for &Job {
     type C = *mut bindings::klp_job;
+    const KIND: &'static str = "ptr struct klp_job";
 }
 
 // SAFETY: the target calls the functions replaced with `&Job`
@@ -195,6 +196,7 @@ impl<'a> ThreadJob<'a> {
 
 impl livepatch::CType for ThreadJob<'_> {
     type C = *mut ffi::c_void;
+    const KIND: &'static str = "ptr void";
 }
 
 // SAFETY: the target starts `klp_job_kthread()` with its job as `data`, and
@@ -219,6 +221,7 @@ impl<'a> WorkJob<'a> {
 
 impl livepatch::CType for WorkJob<'_> {
     type C = *mut kernel::bindings::work_struct;
+    const KIND: &'static str = "ptr struct work_struct";
 }
 
 // SAFETY: the target queues only its job's `dwork` with `klp_job_work()`,

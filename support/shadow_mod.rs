@@ -106,6 +106,7 @@ pub fn time_after(a: ffi::c_ulong, b: ffi::c_ulong) -> bool {
 /// C `struct dummy *`, for a dummy of the C module's list.
 impl livepatch::CType for &Dummy {
     type C = *mut Dummy;
+    const KIND: &'static str = "ptr struct dummy";
 }
 
 // SAFETY: the C module calls the functions replaced with `&Dummy`
