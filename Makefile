@@ -34,7 +34,13 @@ klp_make = rustc=$$(scripts/check-kdir.sh $(KDIR)) && \
 	$(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
 		RUSTFMT=$(RUSTFMT) CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver
 
-modules clean:
+# After the build, each replacement's C prototype against the kernel's BTF
+# (where the kernel has BTF): a mismatch fails the build.
+modules:
+	+@$(klp_make) $@
+	@python3 scripts/check-prototypes.py $(KDIR) $$(find . -name '*.ko' -not -path './.git/*' -not -path './selftests/prototype_fail/*')
+
+clean:
 	+@$(klp_make) $@
 
 rust-analyzer: modules

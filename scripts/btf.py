@@ -142,7 +142,9 @@ class Btf:
 
 
 def load(path: str, base=None):
-    """The BTF of the ELF file `path`, None if it has none."""
+    """The BTF of `path`, an ELF file or raw BTF (/sys/kernel/btf/vmlinux);
+    None if it has none."""
     with open(path, "rb") as f:
-        blob = elf_section(f.read(), ".BTF")
+        data = f.read()
+    blob = data if data[:2] == b"\x9f\xeb" else elf_section(data, ".BTF")
     return Btf(blob, base) if blob else None

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-prototypes.py KDIR MODULE.ko...: the C prototype each livepatch
+"""check-prototypes.py KDIR|BTF MODULE.ko...: the C prototype each livepatch
 module says its replacements have (its .klp_prototypes section, written by
 module_livepatch!) against the prototype the kernel's BTF gives the
-function replaced: vmlinux's (KDIR/vmlinux), or a target module's (its .ko
-among MODULE.ko..., whose split BTF builds on vmlinux's). Exits 1 with one
+function replaced: vmlinux's (KDIR/vmlinux, or a raw BTF file such as
+/sys/kernel/btf/vmlinux), or a target module's (its .ko among MODULE.ko...,
+whose split BTF builds on vmlinux's). Exits 1 with one
 line per mismatch, naming the function, the prototype found and the
 replacement's; says once when there is no BTF to check against, and which
 functions it could not check (not in the BTF, or in a module without BTF).
@@ -46,7 +47,7 @@ def main() -> int:
     kdir = sys.argv[1]
     # Each module once: the test modules' directory links to some.
     modules = sorted({os.path.realpath(m) for m in sys.argv[2:]})
-    vmlinux = os.path.join(kdir, "vmlinux")
+    vmlinux = kdir if os.path.isfile(kdir) else os.path.join(kdir, "vmlinux")
     base = btf.load(vmlinux) if os.path.exists(vmlinux) else None
     if base is None:
         print(f"prototypes not checked: {vmlinux} has no BTF (CONFIG_DEBUG_INFO_BTF)")
