@@ -105,6 +105,8 @@ mod bindings;
 mod adapter;
 mod callbacks;
 mod registration;
+#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+mod rust_target;
 pub mod shadow;
 mod state;
 pub mod syscall;
@@ -129,6 +131,11 @@ pub use callbacks::{
 pub use registration::{
     Livepatched,
     StateDecl, //
+};
+#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+pub use rust_target::{
+    rust_func,
+    RustReplacement, //
 };
 pub use shadow::Shadow;
 pub use state::{
@@ -186,6 +193,10 @@ pub struct Func {
     old_name: &'static CStr,
     new_func: NewFunc,
     sympos: usize,
+    /// A Rust function's address, from which its name is found when the
+    /// patch is enabled (`old_name` is empty then).
+    #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+    original: Option<rust_target::Original>,
 }
 
 impl Func {
@@ -209,6 +220,8 @@ impl Func {
             old_name,
             new_func,
             sympos: 0,
+            #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+            original: None,
         }
     }
 
@@ -229,6 +242,8 @@ impl Func {
             old_name,
             new_func,
             sympos: 0,
+            #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+            original: None,
         }
     }
 
@@ -358,6 +373,12 @@ impl Object {
                 same_object(f.object, name),
                 "a function listed by an object it was not declared for"
             );
+            // A Rust function's name is found when the patch is enabled.
+            #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+            if f.original.is_some() {
+                i += 1;
+                continue;
+            }
             assert!(
                 f.old_name.to_bytes().len() < KSYM_NAME_LEN,
                 "a function name longer than KSYM_NAME_LEN allows"
@@ -460,6 +481,12 @@ const fn write_prototypes<const N: usize>(patch: &Patch, mut buf: Option<&mut [u
         let mut f = 0;
         while f < obj.funcs.len() {
             let func = &obj.funcs[f];
+            // The compiler checked a Rust function's replacement.
+            #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+            if func.original.is_some() {
+                f += 1;
+                continue;
+            }
             let parts = [
                 match obj.name {
                     Some(name) => name.to_bytes(),

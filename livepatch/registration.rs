@@ -45,6 +45,9 @@ pub(super) struct Registration {
     funcs: Pin<KBox<[Opaque<bindings::klp_func>]>>,
     states: Pin<KBox<[Opaque<bindings::klp_state>]>>,
     decls: &'static [&'static StateDecl],
+    /// The names of the Rust functions replaced, which `funcs` points to.
+    #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+    names: KVec<(usize, kernel::str::CString)>,
 }
 
 // SAFETY: the core serialises its accesses to the structures; Rust accesses
@@ -192,9 +195,16 @@ impl Registration {
                 }
             }
 
+            #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+            let names = super::rust_target::names(&patch)?;
             let nfuncs = patch.objs.iter().map(|o| o.funcs.len() + 1).sum();
             let funcs = KBox::pin_slice::<_, _, Error>(
-                |i| Ok(Opaque::new(func_at(&patch, i))),
+                |i| {
+                    let func = func_at(&patch, i);
+                    #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+                    let func = super::rust_target::named(func, &names, i);
+                    Ok(Opaque::new(func))
+                },
                 nfuncs,
                 GFP_KERNEL,
             )?;
@@ -251,6 +261,8 @@ impl Registration {
                 funcs,
                 states,
                 decls,
+                #[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]
+                names,
                 patch <- Opaque::try_ffi_init(move |slot: *mut bindings::klp_patch| {
                     // SAFETY: `slot` is valid for writes.
                     unsafe { slot.write(raw) };

@@ -25,7 +25,7 @@ SMOKE_TESTS="test-livepatch.sh test-workqueue.sh upstream-test-livepatch.sh"
 # What CHECK_ALSO runs on the kernel that traces Rust code: the ftrace
 # proof, upstream's ftrace scenario (all its cases), and the Rust target's
 # workqueue and kthread forms.
-RUST_FTRACE_SMOKE_TESTS="test-rust-ftrace.sh upstream-test-ftrace.sh
+RUST_FTRACE_SMOKE_TESTS="test-rust-ftrace.sh test-rust-function.sh upstream-test-ftrace.sh
 	rust-target-test-workqueue.sh rust-target-test-kthread.sh"
 # On the kernel with the series (RLP_KERNEL=upstream): kernel::livepatch's
 # doctests, the tests of the sample (now the kernel's), and upstream's
@@ -38,7 +38,7 @@ fi
 # On the kernel that traces Rust code (RLP_KERNEL=rust-ftrace): every
 # selftest, with none of upstream's cases skipped, the ftrace proof, and
 # the per-task tests against the Rust target.
-[ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh
+[ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh test-rust-function.sh
 	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh
 	rust-target-test-force.sh"
 

@@ -37,10 +37,16 @@ for t in $3; do
 	# a pipe: the kselftest runner reopens /dev/stdout for appending,
 	# which overwrites earlier output when the guest's stdout is a file.
 	rm -f "$res"
+	# (A shell loop: awk's buffered reads reorder the runner's lines.)
 	make -s -C "$TOP/selftests" run_tests KDIR="$1" TEST_PROGS="$t" \
 		OUTPUT=/tmp/rust_livepatch-selftests 2>&1 |
-		awk -v res="$res" '/^(not )?ok [0-9]+ selftests: / { print > res; next }
-				    { print; fflush() }'
+		while IFS= read -r line; do
+			if [[ "$line" =~ ^(not\ )?ok\ [0-9]+\ selftests:\  ]]; then
+				echo "$line" > "$res"
+			else
+				echo "$line"
+			fi
+		done
 	result=$(cat "$res" 2>/dev/null) ||
 		result="not ok 1 selftests: livepatch: $t # no result line"
 

@@ -181,8 +181,8 @@ function probe_on() {
 
 # probes_off() - remove every kprobe event
 function probes_off() {
-	echo 0 > "$TRACING/events/kprobes/enable" 2> /dev/null
-	echo > "$TRACING/kprobe_events" 2> /dev/null
+	[[ ! -e "$TRACING/events/kprobes/enable" ]] || echo 0 > "$TRACING/events/kprobes/enable"
+	echo > "$TRACING/kprobe_events"
 }
 
 # probe_hits(name) - the events of kprobe name since the trace was cleared

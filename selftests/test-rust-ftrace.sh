@@ -11,8 +11,9 @@
 
 MOD_LIVEPATCH=test_klp_livepatch
 FILTER=$SYSFS_TRACING_DIR/available_filter_functions
-# seq_show!'s extern "C" function, the patch's new function for the core.
-ADAPTER=___klp_show
+# The replacement new_func! makes (for seq_show!), the patch's new function
+# for the core.
+ADAPTER=___klp_new_func
 
 setup_config
 
