@@ -10,8 +10,11 @@
 # every "expect:" text of its file.
 
 dir=$RLP_TOP/selftests/compile_fail
-rustc=$("$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
-mk=(make -C "$KDIR" M="$dir" RUSTC="$rustc")
+# Debian's kernel (RLP_KERNEL=debian): in the root of its toolchain.
+in_root=()
+[ ! -f "$KDIR/.rlp-root" ] || in_root=("$RLP_TOP/scripts/toolchain-root.sh" "$(cat "$KDIR/.rlp-root")")
+rustc=$("${in_root[@]}" "$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
+mk=("${in_root[@]}" make -C "$KDIR" M="$dir" RUSTC="$rustc")
 
 "${mk[@]}" clean > /dev/null 2>&1
 out=$("${mk[@]}" -k -j"$(nproc)" modules 2>&1)
