@@ -34,6 +34,10 @@ PACKAGES=(
 	procps			# sysctl, ps, pkill: upstream's livepatch functions.sh
 	iproute2		# ip: virtme-ng-init brings up the guest's loopback
 )
+# RLP_KERNEL=debian: the toolchain Debian built its kernel with runs in a
+# chroot of its suite; virtme-ng reads the version of Debian's image with
+# `file`.
+[ "${RLP_KERNEL:-}" != debian ] || PACKAGES+=(debootstrap file)
 
 missing=()
 for p in $(printf '%s\n' "${PACKAGES[@]}" | sed 's/#.*//'); do

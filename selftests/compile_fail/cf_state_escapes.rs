@@ -3,6 +3,7 @@
 //! A state's data is borrowed for the callback only: it cannot be kept past it.
 //!
 //! expect: error: lifetime may not live long enough
+//! expect(rustc 1.85): error[E0521]: borrowed data escapes outside of function
 
 use kernel::prelude::*;
 
