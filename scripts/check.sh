@@ -41,6 +41,9 @@ fi
 [ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh
 	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh
 	rust-target-test-force.sh"
+# On Debian's own kernel (RLP_KERNEL=debian): every selftest, and make
+# distro's check and module on the kernel the VM runs.
+[ "${RLP_KERNEL:-}" != debian ] || EXTRA_TESTS="test-distro.sh"
 
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}
