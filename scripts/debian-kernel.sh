@@ -30,7 +30,7 @@ DEBIAN_FLAVOUR=${RLP_DEBIAN_FLAVOUR:-amd64}
 debian_abi() {
 	local pkg abi
 	for pkg in $(apt-cache "${APT_OPTS[@]}" pkgnames "linux-headers-$KVER." 2>/dev/null |
-		     grep -E "^linux-headers-$KVER\.[0-9.]+[^-]*-$DEBIAN_FLAVOUR\$" | sort -u); do
+		     grep -E "^linux-headers-${KVER//./\\.}\.[0-9.]+[^-]*-$DEBIAN_FLAVOUR\$" | sort -u); do
 		abi=${pkg#linux-headers-}
 		uploads "$pkg" | grep -qxF "$DEB_VERSION $SUITE" && { echo "$abi"; return; }
 	done

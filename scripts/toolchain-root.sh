@@ -22,8 +22,8 @@ shift
 if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo > /dev/null ||
 		die "the Debian kernel's toolchain runs in a chroot, which needs root: run as root or install sudo"
-	exec sudo --preserve-env=MAKEFLAGS,MFLAGS,RLP_CACHE,RLP_LOGS \
-		RLP_USERSPEC="$(id -u):$(id -g)" "$0" "$root" "$@"
+	RLP_USERSPEC="$(id -u):$(id -g)" RLP_CACHE=$RLP_CACHE RLP_LOGS=$RLP_LOGS \
+		exec sudo --preserve-env=MAKEFLAGS,MFLAGS,RLP_CACHE,RLP_LOGS,RLP_USERSPEC "$0" "$root" "$@"
 fi
 
 # The project and the cache, by their paths as given and as real paths.
