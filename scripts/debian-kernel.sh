@@ -4,10 +4,10 @@
 # the series, the upload of the linux-source package kernel.sh picked
 # (KVER, DEB_VERSION, KSRC), built for nothing. debian_build sets KDIR:
 #
-#   $RLP_CACHE/debian/<upload>-<flavour>/root   Debian's packages, unpacked
-#       (no maintainer scripts, no initramfs): the image and modules
+#   $RLP_CACHE/debian/packages/<upload>-<flavour>  Debian's packages,
+#       unpacked (no maintainer scripts, no initramfs): the image and modules
 #       (usr/lib/modules/<abi>), the headers (usr/src/linux-headers-<abi>)
-#   $RLP_CACHE/debian/<upload>-<flavour>/build  KDIR: what out-of-tree Rust
+#   $RLP_CACHE/debian/<upload>-<flavour>  KDIR: what out-of-tree Rust
 #       modules need that the headers lack (rust/, scripts/target.json),
 #       made by `make modules_prepare` in linux-source-<series> (O=), with
 #       Debian's .config and make variables (the headers' .kernelvariables,
@@ -89,10 +89,10 @@ debian_check_exports() {
 
 # Sets KDIR: Debian's kernel of upload DEB_VERSION, ready for `make -C KDIR M=...`.
 debian_build() {
-	local abi dir root hdr troot mk jobs
+	local abi root hdr troot mk jobs
 	abi=$(debian_abi)
-	dir="$RLP_CACHE/debian/$DEB_VERSION-$DEBIAN_FLAVOUR"
-	root="$dir/root" KDIR="$dir/build"
+	KDIR="$RLP_CACHE/debian/$DEB_VERSION-$DEBIAN_FLAVOUR"
+	root="$RLP_CACHE/debian/packages/$DEB_VERSION-$DEBIAN_FLAVOUR"
 	if [ -f "$KDIR/.rlp-complete" ] && [ -f "$root/.rlp-complete" ] &&
 	   { [ -n "${RLP_DEBIAN_HEADERS_ONLY:-}" ] || [ -f "$KDIR/.rlp-boot" ]; }; then
 		say "Debian's kernel $abi cached: ${KDIR/#$HOME/\~}"

@@ -108,9 +108,12 @@ if [ ! -f "$root/.rlp-complete" ]; then
 	echo base | as_root tee "$root/.rlp-complete" > /dev/null
 fi
 # The packages, when the root lacks some (a new root, or a list changed).
+# The root's apt follows the system's on expired Release files (a mirror
+# snapshot may serve them).
 if [ "$(cat "$root/.rlp-complete")" != "${pkgs[*]}" ]; then
+	apt_opts=$(apt-config dump | sed -n 's/^\(Acquire::Check-\(Valid-Until\|Date\)\) "\(.*\)";$/-o \1=\3/p' | xargs)
 	run_logged debian-toolchain-install "$RLP_TOP/scripts/toolchain-root.sh" "$root" \
-		sh -c "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(printf '%q ' "${pkgs[@]}") && apt-get clean"
+		sh -c "apt-get $apt_opts update && DEBIAN_FRONTEND=noninteractive apt-get $apt_opts install -y --no-install-recommends $(printf '%q ' "${pkgs[@]}") && apt-get clean"
 	echo "${pkgs[*]}" | as_root tee "$root/.rlp-complete" > /dev/null
 fi
 
