@@ -16,6 +16,9 @@
 #   make upstream-check   apply upstream/ and build the kernel after each
 #                       patch (bisectable), checkpatch --strict each patch
 #   make KDIR=<tree>    use your own Rust-enabled kernel build tree
+#   make distro         on Debian's own kernel: build for `uname -r` (the
+#                       exact toolchain Debian used, in a chroot), print
+#                       the insmod lines
 #
 # By default KDIR is the project's test kernel (of RLP_KVER, RLP_KSRC,
 # RLP_KERNEL) once `make check` or `make demo` has built it, else the
@@ -23,15 +26,21 @@
 
 KDIR ?= $(shell scripts/kernel.sh kdir 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
 RLP_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust_livepatch
-BINDGEN ?= $(firstword $(wildcard $(RLP_CACHE)/tools/bin/bindgen) bindgen)
+# A kernel whose toolchain runs in a root of its own (Debian's kernel,
+# RLP_KERNEL=debian or `make distro`: the rustc, bindgen and gcc Debian
+# built it with, in a chroot of their suite) names that root: the build
+# runs there, with that root's bindgen.
+klp_root := $(shell cat $(KDIR)/.rlp-root 2>/dev/null)
+klp_in_root := $(if $(klp_root),scripts/toolchain-root.sh $(klp_root))
+BINDGEN ?= $(if $(klp_root),bindgen,$(firstword $(wildcard $(RLP_CACHE)/tools/bin/bindgen) bindgen))
 RUSTFMT ?= $(firstword $(wildcard /usr/bin/rustfmt) rustfmt)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 
 # The rustc that built KDIR, and the tools that go with it. Recipes that
 # call it start with `+`: make hands its jobs (-j) on only to recipes that
 # name $(MAKE) directly.
-klp_make = rustc=$$(scripts/check-kdir.sh $(KDIR)) && \
-	$(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
+klp_make = rustc=$$($(klp_in_root) scripts/check-kdir.sh $(KDIR)) && \
+	$(klp_in_root) $(MAKE) -C $(KDIR) M=$(CURDIR) RUSTC=$$rustc BINDGEN=$(BINDGEN) \
 		RUSTFMT=$(RUSTFMT) CLIPPY_DRIVER=$$(dirname $$rustc)/clippy-driver
 
 # After the build, each replacement's C prototype against the kernel's BTF
@@ -53,7 +62,7 @@ upstream-series:
 upstream-check:
 	@scripts/upstream-check.sh
 
-demo check stress:
+demo check stress distro:
 	@scripts/$@.sh
 
 check-upstream:
@@ -67,5 +76,5 @@ rustfmt rustfmtcheck:
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs')
 
-.PHONY: modules clean rust-analyzer upstream-series upstream-check demo check stress \
+.PHONY: modules clean rust-analyzer upstream-series upstream-check demo check stress distro \
 	check-upstream bench rustfmt rustfmtcheck

@@ -24,7 +24,7 @@ grep -q '^CONFIG_LIVEPATCH=y' "$cfg" ||
 grep -q '^CONFIG_RUST=y' "$cfg" ||
 	fail "kernel built without CONFIG_RUST: it cannot load Rust modules"
 [ -f "$kdir/rust/libkernel.rmeta" ] && [ -f "$kdir/rust/bindings/.bindings_generated.rs.cmd" ] ||
-	fail "no Rust build metadata (rust/libkernel.rmeta); distribution header packages lack it, use a full build tree"
+	fail "no Rust build metadata (rust/libkernel.rmeta); distribution header packages lack it, use a full build tree (on Debian's own kernel: make distro)"
 
 want=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$cfg")
 for rustc in ${RUSTC:-} $(cat "$kdir/.rlp-rustc" 2>/dev/null) rustc /usr/bin/rustc; do

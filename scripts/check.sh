@@ -11,7 +11,9 @@
 #   TESTS="test-a.sh test-b.sh"   only those selftests (no host tests)
 #   CHECK_ALSO="7.2 rust-ftrace"  then, on each kernel series listed, the
 #                                 build and the SMOKE_TESTS; on the kernel
-#                                 variant rust-ftrace, its own smoke tests
+#                                 variant rust-ftrace, its own smoke tests;
+#                                 on debian (Debian's own kernel), the build
+#                                 and the SMOKE_TESTS
 #
 # `check.sh upstream` (`make check-upstream`) runs the kernel's own C
 # livepatch selftests instead, in the same VM set-up.
@@ -41,6 +43,9 @@ fi
 [ "${RLP_KERNEL:-}" != rust-ftrace ] || EXTRA_TESTS="test-rust-ftrace.sh test-rust-function.sh
 	rust-target-test-workqueue.sh rust-target-test-freezable.sh rust-target-test-kthread.sh
 	rust-target-test-force.sh"
+# On Debian's own kernel (RLP_KERNEL=debian): every selftest, and make
+# distro's check and module on the kernel the VM runs.
+[ "${RLP_KERNEL:-}" != debian ] || EXTRA_TESTS="test-distro.sh"
 
 # not_run: what a run of this kind leaves out, and the command that runs it.
 not_run() {
@@ -147,6 +152,9 @@ for also in ${CHECK_ALSO:-}; do
 	if [ "$also" = rust-ftrace ]; then
 		say "CHECK_ALSO: kernel variant $also: the build and" $RUST_FTRACE_SMOKE_TESTS
 		RLP_KERNEL=$also CHECK_ALSO= TESTS=$RUST_FTRACE_SMOKE_TESTS "$0" "$@" || true
+	elif [ "$also" = debian ]; then
+		say "CHECK_ALSO: Debian's own kernel: the build and $SMOKE_TESTS"
+		RLP_KERNEL=$also CHECK_ALSO= TESTS=$SMOKE_TESTS "$0" "$@" || true
 	else
 		say "CHECK_ALSO: kernel series $also: the build and $SMOKE_TESTS"
 		RLP_KVER=$also CHECK_ALSO= TESTS=$SMOKE_TESTS "$0" "$@" || true

@@ -12,6 +12,16 @@ APT_OPTS=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/
 	  -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT" -o Dir::State::Status=/dev/null
 	  -o APT::Default-Release= -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false)
 
+# The Debian mirror the system uses (its first in /etc/apt/sources.list*).
+debian_mirror() {
+	local mirror
+	mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		awk '{print $2}' | head -n 1)
+	[ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: cannot look up Debian's packages of other suites; add one, or use RLP_KSRC=<kernel tree>"
+	echo "$mirror"
+}
+
 # Package lists of SUITES, refreshed when a day old (RLP_APT_REFRESH=1: now).
 update_lists() {
 	local mirror stamp="$APT/lists/.rlp-updated"
@@ -19,10 +29,7 @@ update_lists() {
 	   [ -n "$(find "$stamp" -mmin -1440)" ]; then
 		return
 	fi
-	mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '{print $2}' | head -n 1)
-	[ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: cannot look up Debian's packages of other suites; add one, or use RLP_KSRC=<kernel tree>"
+	mirror=$(debian_mirror)
 	mkdir -p "$APT/lists/partial" "$APT/archives/partial"
 	: > "$APT/sources.list"
 	for s in "${SUITES[@]}"; do

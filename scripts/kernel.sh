@@ -25,7 +25,8 @@
 # sample, KUnit and the `kernel` crate's doctests); rust-ftrace applies
 # patches/rust-ftrace/ (Rust code calls __fentry__, so Rust functions can be
 # traced and livepatched) and builds with a rustc >= 1.98 that the project
-# sets up (scripts/rust-ftrace-toolchain.sh).
+# sets up (scripts/rust-ftrace-toolchain.sh); debian is Debian's own binary
+# kernel of the series, nothing of it compiled (scripts/debian-kernel.sh).
 
 set -e
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +39,8 @@ case "${RLP_KERNEL:-}" in
 debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
 upstream) FRAGMENTS+=("$RLP_TOP/scripts/upstream-kernel.config"); VARIANT=-upstream ;;
 rust-ftrace) FRAGMENTS+=("$RLP_TOP/scripts/rust-ftrace-kernel.config"); VARIANT=-rust-ftrace ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream, rust-ftrace)" ;;
+debian)	VARIANT=-debian ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream, rust-ftrace, debian)" ;;
 esac
 RUSTC=/usr/bin/rustc
 RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC
@@ -92,7 +94,14 @@ select_series() {
 # the series Debian does ship.
 resolve_series() {
 	local upload oldest=${SUPPORTED_KVERS##* }
-	upload=$(pick_upload "$KVER")
+	if [ -n "${RLP_DEBIAN_UPLOAD:-}" ]; then
+		# A given upload (make distro: the running kernel's).
+		upload=$(uploads "linux-source-$KVER" | awk -v v="$RLP_DEBIAN_UPLOAD" '$1 == v' | sed -n 1p)
+		[ -n "$upload" ] ||
+			die "Debian no longer ships linux-source-$KVER $RLP_DEBIAN_UPLOAD, the source of that kernel (it has $(uploads "linux-source-$KVER" | cut -d' ' -f1 | xargs)): boot a kernel of an upload Debian ships"
+	else
+		upload=$(pick_upload "$KVER")
+	fi
 	[ -n "$upload" ] ||
 		die "RLP_KVER=$KVER: Debian ships no linux-source-$KVER; it ships $(shipped_series) (${SUITES[*]}), of which this project supports $SUPPORTED_KVERS"
 	if ! [[ " $SUPPORTED_KVERS " == *" $KVER "* ]]; then
@@ -262,6 +271,8 @@ link_name() {
 case "$1" in
 build)
 	if [ -n "${RLP_KSRC:-}" ]; then
+		[ "${RLP_KERNEL:-}" != debian ] ||
+			die "RLP_KERNEL=debian is Debian's kernel, built from Debian's source: unset RLP_KSRC"
 		user_source
 	else
 		update_lists
@@ -277,6 +288,15 @@ build)
 		use_rust_ftrace_toolchain
 		apply_series rust-ftrace "port the patch to it, or use RLP_KVER=${SUPPORTED_KVERS%% *}" \
 			"$RLP_TOP"/patches/rust-ftrace/*.patch ;;
+	debian)
+		. "$RLP_TOP/scripts/debian-kernel.sh"
+		debian_build
+		if [ -z "${RLP_DEBIAN_FLAVOUR:-}" ]; then
+			ln -sfn "$KDIR" "$RLP_CACHE/debian/latest-$KVER"
+			[ -n "${RLP_KVER:-}" ] || ln -sfn "$KDIR" "$RLP_CACHE/debian/latest"
+		fi
+		echo "$KDIR"
+		exit 0 ;;
 	esac
 	build_kernel
 	echo "$KSRC" > "$KDIR/.rlp-ksrc"
@@ -286,6 +306,12 @@ build)
 	echo "$KDIR"
 	;;
 kdir)
+	if [ "${RLP_KERNEL:-}" = debian ]; then
+		link=$RLP_CACHE/debian/latest${RLP_KVER:+-$RLP_KVER}
+		[ -f "$link/.rlp-complete" ] || exit 1
+		readlink -f "$link"
+		exit 0
+	fi
 	if [ -n "${RLP_KSRC:-}" ]; then
 		link=$(link_name)
 	elif [ -n "${RLP_KVER:-}" ]; then

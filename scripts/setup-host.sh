@@ -34,6 +34,10 @@ PACKAGES=(
 	procps			# sysctl, ps, pkill: upstream's livepatch functions.sh
 	iproute2		# ip: virtme-ng-init brings up the guest's loopback
 )
+# RLP_KERNEL=debian: the toolchain Debian built its kernel with runs in a
+# chroot of its suite; virtme-ng reads the version of Debian's image with
+# `file`.
+[ "${RLP_KERNEL:-}" != debian ] || PACKAGES+=(debootstrap file)
 
 missing=()
 for p in $(printf '%s\n' "${PACKAGES[@]}" | sed 's/#.*//'); do
@@ -53,7 +57,10 @@ done
 
 # Debian's cargo, whatever else is on PATH: the bindgen that builds the
 # kernel must not depend on a toolchain the project did not install.
-if ! "$RLP_CACHE/tools/bin/bindgen" --version 2>/dev/null | grep -qF "$BINDGEN_VERSION"; then
+# Debian's kernel (RLP_KERNEL=debian) is built with its own bindgen, in the
+# root of its toolchain: none is built here.
+if [ "${RLP_KERNEL:-}" != debian ] &&
+   ! "$RLP_CACHE/tools/bin/bindgen" --version 2>/dev/null | grep -qF "$BINDGEN_VERSION"; then
 	say "Building bindgen-cli $BINDGEN_VERSION with Debian's cargo (about 2 minutes)"
 	run_logged bindgen-install env CARGO_HOME="$RLP_CACHE/cargo" \
 		/usr/bin/cargo install --locked --root "$RLP_CACHE/tools" \
@@ -65,4 +72,4 @@ if ! "$RLP_CACHE/venv/bin/vng" --version 2>/dev/null | grep -qF "$VIRTME_NG_VERS
 	run_logged virtme-ng-install sh -c "python3 -m venv '$RLP_CACHE/venv' &&
 		'$RLP_CACHE/venv/bin/pip' install 'virtme-ng==$VIRTME_NG_VERSION'"
 fi
-say "Host tools ready: $(/usr/bin/rustc --version | cut -d' ' -f1-2), $("$RLP_CACHE/tools/bin/bindgen" --version), vng $("$RLP_CACHE/venv/bin/vng" --version | awk '{print $NF}')"
+say "Host tools ready: $(/usr/bin/rustc --version | cut -d' ' -f1-2), $("$RLP_CACHE/tools/bin/bindgen" --version 2>/dev/null || echo "no bindgen (RLP_KERNEL=debian has its own)"), vng $("$RLP_CACHE/venv/bin/vng" --version | awk '{print $NF}')"

@@ -6,6 +6,12 @@
 # its output and return its exit code. The guest console goes to a log
 # (VM_CONSOLE) whose tail is shown if the VM fails or times out.
 #
+# A KDIR that is not the kernel's build tree (RLP_KERNEL=debian) names the
+# image to boot in .rlp-boot: Debian's vmlinuz, unpacked beside its modules
+# (usr/lib/modules/<abi>/), where virtme-ng finds the ones it needs to boot
+# (9p, virtio, overlay: modules in Debian's build) for its initramfs and
+# links the directory to the guest's /lib/modules/<abi>.
+#
 # KVM is used only when a probe shows it can boot this kernel (nested or
 # paravirtual KVMs may hang); otherwise QEMU's TCG emulation.
 
@@ -16,7 +22,9 @@ KDIR=$1 TIMEOUT=$2 CMD=$3
 VM_CPUS=${VM_CPUS:-2}
 VM_MEMORY=${VM_MEMORY:-2G}
 
-VNG=(vng --run "$KDIR" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" --verbose
+BOOT=$KDIR
+[ ! -f "$KDIR/.rlp-boot" ] || BOOT=$(cat "$KDIR/.rlp-boot")
+VNG=(vng --run "$BOOT" --user root --cpus "$VM_CPUS" --memory "$VM_MEMORY" --verbose
      ${VM_APPEND:+--append "$VM_APPEND"})
 # TCG emulates the vCPUs in one host thread (VM_TCG_THREAD=single) unless
 # asked for one thread per vCPU (multi). With multi, under load, guests

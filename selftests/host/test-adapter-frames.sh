@@ -27,10 +27,12 @@ for src in $sources; do
 		bad+="$o: missing: build the modules first\n"
 		continue
 	fi
-	# A jmp whose target is relocated leaves the function: a tail call.
+	# A jmp whose target is relocated leaves the function: a tail call;
+	# but for the return thunk (CONFIG_MITIGATION_RETHUNK, as in Debian's
+	# kernels), which is how such a kernel returns.
 	found=$(objdump -dr --no-show-raw-insn "$o" | awk '
 		/^[0-9a-f]+ <.*>:$/ { fn = ($2 ~ /___klp_/) ? $2 : ""; if (fn) n++; prev = ""; next }
-		fn && prev ~ /\tjmp / && /R_X86_64_(PLT|PC)32/ { print fn " " $NF }
+		fn && prev ~ /\tjmp / && /R_X86_64_(PLT|PC)32/ && $NF !~ /^__x86_return_thunk/ { print fn " " $NF }
 		fn { prev = $0 }
 		END { print "count " n + 0 }')
 	count=$(sed -n 's/^count //p' <<< "$found")

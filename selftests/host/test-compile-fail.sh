@@ -12,23 +12,31 @@
 # another's; it passes when it does not build and its errors are exactly
 # those expected, no more, no fewer (warnings do not count). A file with a
 # "//! needs: CONFIG_X" line is built only for a kernel that has CONFIG_X
-# (Rust functions as targets: RLP_KERNEL=rust-ftrace).
+# (Rust functions as targets: RLP_KERNEL=rust-ftrace). Where a rustc words
+# an error differently, "//! expect(rustc X.Y): ..." lines replace a file's
+# "//! expect:" lines for rustc X.Y (Debian's kernel is built by 1.85).
 
 dir=$RLP_TOP/selftests/compile_fail
-rustc=$("$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
+# Debian's kernel (RLP_KERNEL=debian): in the root of its toolchain.
+in_root=""
+[ ! -f "$KDIR/.rlp-root" ] || in_root="$RLP_TOP/scripts/toolchain-root.sh $(cat "$KDIR/.rlp-root")"
+# shellcheck disable=SC2086 # the root's command and its path
+rustc=$($in_root "$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
+version=$($in_root "$rustc" --version | awk '{ split($2, v, "."); print v[1] "." v[2] }')
 out=$(mktemp -d)
-trap 'rm -rf "$out"; make -C "$KDIR" M="$dir" clean > /dev/null 2>&1' EXIT
+trap 'rm -rf "$out"; $in_root make -C "$KDIR" M="$dir" clean > /dev/null 2>&1' EXIT
 
 # build NAME: build cf_NAME.o alone; its errors, one per line, in $out/NAME.
 build() {
-	make -C "$KDIR" M="$dir" RUSTC="$rustc" "$1.o" > "$out/$1.log" 2>&1 &&
+	# shellcheck disable=SC2086 # the root's command and its path
+	$in_root make -C "$KDIR" M="$dir" RUSTC="$rustc" "$1.o" > "$out/$1.log" 2>&1 &&
 		echo "built" > "$out/$1.built"
 	# "file:line:col: error[...]: ...", the file relative to the project.
 	sed -n 's|^\(\.\./\.\./\)*\([^ :]*\.rs\):\([0-9]*\):[0-9]*: \(error.*\)$|\2:\3: \4|p' \
 		"$out/$1.log" | sed "s|^cf_|selftests/compile_fail/cf_|" > "$out/$1"
 }
 export -f build
-export KDIR dir rustc out
+export KDIR dir rustc out in_root
 # needs FILE: the kernel option FILE needs, if KDIR lacks it.
 needs() {
 	local option
@@ -46,8 +54,9 @@ for f in "$dir"/cf_*.rs; do
 		echo "$name: not built: this kernel lacks $(needs "$f")"
 		continue
 	fi
-	expected=$(sed -n 's|^//! expect: ||p' "$f")
-	if [[ -z "$expected" ]]; then
+	expected=$(sed -n "s|^//! expect(rustc $version): ||p" "$f")
+	[[ -n "$expected" ]] || expected=$(sed -n 's|^//! expect: ||p' "$f")
+	if ! grep -q '^//! expect: ' "$f"; then
 		echo "$name: no '//! expect:' line"
 		ret=1
 		continue

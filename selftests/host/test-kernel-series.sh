@@ -5,7 +5,8 @@
 # cannot work: a series Debian does not ship (RLP_KVER=6.1), before any
 # kernel source is downloaded, naming the series it does ship; something
 # that is not a series; a source tree (RLP_KSRC) that does not exist, or
-# that was built in place.
+# that was built in place; RLP_KSRC with Debian's own kernel; a Debian
+# kernel built by a rustc that no Debian suite ships.
 
 KERNEL_SH=$RLP_TOP/scripts/kernel.sh
 . "$RLP_TOP/scripts/lib.sh"
@@ -15,7 +16,7 @@ KERNEL_SH=$RLP_TOP/scripts/kernel.sh
 function refused() {
 	local expected=$1 out errors
 	shift
-	out=$(env "$@" "$KERNEL_SH" build 2>&1) && { echo "$* kernel.sh build succeeded"; exit 1; }
+	out=$(env -u RLP_KERNEL "$@" "$KERNEL_SH" build 2>&1) && { echo "$* kernel.sh build succeeded"; exit 1; }
 	errors=$(grep -v '^==> \|^    ' <<< "$out")
 	if [[ $(wc -l <<< "$errors") -ne 1 ]] || [[ "$errors" != *"$expected"* ]]; then
 		echo -e "$*: expected one line with '$expected', got:\n$out"
@@ -36,4 +37,21 @@ trap 'rm -rf "$tree"' EXIT
 printf 'VERSION = 7\nPATCHLEVEL = 3\n' > "$tree/Makefile"
 touch "$tree/.config"
 refused "run 'make mrproper' there" RLP_KSRC="$tree"
+refused "unset RLP_KSRC" RLP_KERNEL=debian RLP_KSRC="$tree"
+
+# Debian's kernel (RLP_KERNEL=debian, make distro): one built by a rustc no
+# Debian suite ships is refused, in one line.
+cat > "$tree/config" <<'EOF'
+CONFIG_RUSTC_VERSION_TEXT="rustc 1.84.9 (0000000 2025-01-01)"
+CONFIG_BINDGEN_VERSION_TEXT="bindgen 0.71.1"
+CONFIG_CC_VERSION_TEXT="x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0"
+EOF
+out=$("$RLP_TOP/scripts/debian-toolchain.sh" "$tree/config" 2>&1) &&
+	{ echo "debian-toolchain.sh accepted a kernel built by rustc 1.84.9"; exit 1; }
+errors=$(grep -v '^==> \|^    ' <<< "$out")
+if [[ $(wc -l <<< "$errors") -ne 1 ]] || [[ "$errors" != *"rustc 1.84.9"*"which no Debian suite ships"* ]]; then
+	echo -e "rustc 1.84.9: expected one line saying no Debian suite ships it, got:\n$out"
+	exit 1
+fi
+echo "rustc 1.84.9: $errors"
 exit 0

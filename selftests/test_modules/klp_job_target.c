@@ -97,14 +97,18 @@ static struct klp_job job = {
 	.wait = klp_job_wait,
 };
 
-/* The job's code. noinline: a livepatch replaces these functions. */
+/*
+ * The job's code. A livepatch replaces these functions: __noipa, not only
+ * noinline, or gcc -O2 (as distribution kernels build) uses the constant
+ * klp_job_format() returns in its callers, which never see the new one.
+ */
 
-noinline unsigned int klp_job_format(struct klp_job *job)
+__noipa unsigned int klp_job_format(struct klp_job *job)
 {
 	return KLP_JOB_ORIGINAL;
 }
 
-noinline void klp_job_pass(struct klp_job *job, unsigned int format)
+__noipa void klp_job_pass(struct klp_job *job, unsigned int format)
 {
 	job->record(job, KLP_JOB_ORIGINAL, format);
 }
