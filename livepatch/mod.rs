@@ -410,7 +410,7 @@ impl Object {
 #[derive(Clone, Copy)]
 pub struct Patch {
     objs: &'static [Object],
-    states: &'static [&'static StateDecl],
+    states: fn() -> &'static [&'static StateDecl],
     replace: bool,
 }
 
@@ -439,7 +439,7 @@ impl Patch {
         }
         Self {
             objs,
-            states: &[],
+            states: || &[],
             replace: false,
         }
     }

@@ -187,9 +187,10 @@ impl Registration {
             if unsafe { (*this).state } != kernel::bindings::module_state_MODULE_STATE_COMING {
                 return Err(EBUSY);
             }
-            for (i, decl) in patch.states.iter().enumerate() {
+            let decls = (patch.states)();
+            for (i, decl) in decls.iter().enumerate() {
                 // The core would only ever find the first (`klp_get_state()`).
-                if patch.states[..i].iter().any(|d| d.id() == decl.id()) {
+                if decls[..i].iter().any(|d| d.id() == decl.id()) {
                     pr_err!("livepatch state {} declared twice\n", decl.id());
                     return Err(EINVAL);
                 }
@@ -232,12 +233,11 @@ impl Registration {
             )?;
             let states = KBox::pin_slice::<_, _, Error>(
                 |i| {
-                    Ok(patch
-                        .states
+                    Ok(decls
                         .get(i)
                         .map_or(Opaque::zeroed(), |d| Opaque::new(d.to_raw())))
                 },
-                patch.states.len() + 1,
+                decls.len() + 1,
                 GFP_KERNEL,
             )?;
 
@@ -248,7 +248,6 @@ impl Registration {
                 replace,
                 ..pin_init::zeroed()
             };
-            let decls = patch.states;
             for (i, decl) in decls.iter().enumerate() {
                 // SAFETY: `raw_at(&states, i)` is `decl`'s state, which the
                 // registration keeps until it detaches it when dropped; if

@@ -58,7 +58,7 @@ use kernel::{
 /// static LOGLEVEL_STATE: State<i32> = unsafe { State::new(LOGLEVEL, 1) };
 /// static STATES: [&StateDecl; 1] = [LOGLEVEL_STATE.decl()];
 ///
-/// // In a callback (`Patch::new(&OBJECTS).states(&STATES)`):
+/// // In a callback (`Patch::new(&OBJECTS).states(|| &STATES)`):
 /// fn pre_patch(obj: &PatchedObject) -> Result {
 ///     LOGLEVEL_STATE.get(obj).ok_or(EINVAL)?.alloc(0)
 /// }
@@ -141,9 +141,17 @@ impl<T: Copy + Send + SharedData> State<T> {
 }
 
 impl Patch {
-    /// The patch also declares the system states `states`.
+    /// The patch also declares the system states that `states` returns.
+    ///
+    /// A function, not the array itself: the declarations are statics
+    /// with interior mutability (each records its registration's
+    /// `klp_state`), and rustc 1.85, which builds Debian's kernels, refuses a
+    /// `const` such as [`Livepatch::PATCH`] that refers to such memory
+    /// (E0080, "reference to mutable memory in `const`").
+    ///
+    /// [`Livepatch::PATCH`]: super::Livepatch::PATCH
     #[inline]
-    pub const fn states(self, states: &'static [&'static StateDecl]) -> Self {
+    pub const fn states(self, states: fn() -> &'static [&'static StateDecl]) -> Self {
         Self { states, ..self }
     }
 }

@@ -136,5 +136,5 @@ impl kernel::Module for TestKlpState2 {
 }
 
 impl Livepatch for TestKlpState2 {
-    const PATCH: Patch = Patch::new(&OBJECTS).states(&STATES).replace(true);
+    const PATCH: Patch = Patch::new(&OBJECTS).states(|| &STATES).replace(true);
 }

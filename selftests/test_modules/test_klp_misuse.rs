@@ -188,5 +188,5 @@ impl kernel::Module for TestKlpMisuse {
 }
 
 impl Livepatch for TestKlpMisuse {
-    const PATCH: Patch = Patch::new(&OBJECTS).states(&STATES);
+    const PATCH: Patch = Patch::new(&OBJECTS).states(|| &STATES);
 }

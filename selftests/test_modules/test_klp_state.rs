@@ -126,5 +126,5 @@ impl kernel::Module for TestKlpState {
 }
 
 impl Livepatch for TestKlpState {
-    const PATCH: Patch = Patch::new(&OBJECTS).states(&STATES).replace(true);
+    const PATCH: Patch = Patch::new(&OBJECTS).states(|| &STATES).replace(true);
 }
