@@ -57,10 +57,7 @@ impl RustReplacement {
     /// `original` and `replacement` are the addresses of functions of the
     /// same Rust type: [`rust_func!`]'s.
     #[doc(hidden)]
-    pub const unsafe fn new(
-        original: *const ffi::c_void,
-        replacement: *const ffi::c_void,
-    ) -> Self {
+    pub const unsafe fn new(original: *const ffi::c_void, replacement: *const ffi::c_void) -> Self {
         Self {
             original: Original(original),
             // SAFETY: the replacement has the original's type (the caller's
@@ -98,9 +95,15 @@ pub(super) fn names(patch: &Patch) -> Result<KVec<(usize, CString)>> {
             if let Some(Original(addr)) = f.original {
                 let name = name(addr)?;
                 let twice = names.iter().any(|(_, n)| n.to_bytes() == name.to_bytes())
-                    || obj.funcs.iter().any(|g| g.old_name.to_bytes() == name.to_bytes());
+                    || obj
+                        .funcs
+                        .iter()
+                        .any(|g| g.old_name.to_bytes() == name.to_bytes());
                 if obj.name.is_none() && twice {
-                    pr_err!("livepatch: {}: replaced twice by this patch\n", name.to_str()?);
+                    pr_err!(
+                        "livepatch: {}: replaced twice by this patch\n",
+                        name.to_str()?
+                    );
                     return Err(EINVAL);
                 }
                 names.push((i, name), GFP_KERNEL)?;
@@ -133,7 +136,10 @@ fn name(addr: *const ffi::c_void) -> Result<CString> {
     let len = unsafe { kernel::bindings::sprint_symbol(buf.as_mut_ptr().cast(), addr as usize) };
     let symbol = &buf[..usize::try_from(len).unwrap_or(0)];
     // "name+0x0/0x40", or "name+0x10/0x40 [module]".
-    let plus = symbol.iter().position(|&b| b == b'+').unwrap_or(symbol.len());
+    let plus = symbol
+        .iter()
+        .position(|&b| b == b'+')
+        .unwrap_or(symbol.len());
     let name = BStr::from_bytes(&symbol[..plus]);
     if symbol.contains(&b'[') {
         pr_err!(
@@ -142,7 +148,10 @@ fn name(addr: *const ffi::c_void) -> Result<CString> {
         return Err(EINVAL);
     }
     if !symbol[plus..].starts_with(b"+0x0/") {
-        pr_err!("livepatch: {}: not the start of a function\n", BStr::from_bytes(symbol));
+        pr_err!(
+            "livepatch: {}: not the start of a function\n",
+            BStr::from_bytes(symbol)
+        );
         return Err(EINVAL);
     }
     Ok(CString::try_from_fmt(fmt!("{name}"))?)

@@ -93,7 +93,7 @@ function cleanup() {
 	for mod in $(lsmod | awk '$1 ~ /^(rust_livepatch|livepatch_|test_klp_|klp_job_)/ { print $1 }'); do
 		rmmod "$mod" 2> /dev/null
 	done
-	probes_off
+	tries_off
 	pop_config
 }
 
@@ -171,24 +171,34 @@ function wait_dmesg() {
 
 TRACING=/sys/kernel/tracing
 
-# probe_on(name, function, [filter]) - record each call of function as a
-#	kprobe event name (kprobes/name), only those that pass filter
-function probe_on() {
-	echo "p:$1 $2" >> "$TRACING/kprobe_events"
-	[[ -z "${3:-}" ]] || echo "$3" > "$TRACING/events/kprobes/$1/filter"
-	echo 1 > "$TRACING/events/kprobes/$1/enable"
+# The core's tries to complete a transition: the first where the transition
+# starts, each retry in the transition's work, klp_transition_work_fn(),
+# whose runs the workqueue_execute_start tracepoint records. (Not a kprobe:
+# on 7.3, registering a kprobe event a second time in a boot crashes the
+# kernel, with or without livepatches; docs/testing.md.)
+TRIES_EVENT=$TRACING/events/workqueue/workqueue_execute_start
+
+# tries_on() - record the core's retries from now on
+function tries_on() {
+	local addr
+
+	addr=$(awk '$3 == "klp_transition_work_fn" { print $1; exit }' /proc/kallsyms)
+	[[ -n "$addr" ]] || die "klp_transition_work_fn is not in /proc/kallsyms"
+	echo "function == 0x$addr" > "$TRIES_EVENT/filter"
+	echo 1 > "$TRIES_EVENT/enable"
+	echo > "$TRACING/trace"
 }
 
-# probes_off() - remove every kprobe event
-function probes_off() {
-	[[ ! -e "$TRACING/events/kprobes/enable" ]] || echo 0 > "$TRACING/events/kprobes/enable"
-	echo > "$TRACING/kprobe_events"
+# tries_off() - stop recording the core's retries
+function tries_off() {
+	[[ ! -e "$TRIES_EVENT/enable" ]] || echo 0 > "$TRIES_EVENT/enable"
+	[[ ! -e "$TRIES_EVENT/filter" ]] || echo 0 > "$TRIES_EVENT/filter"
 }
 
-# probe_hits(name) - the events of kprobe name since the trace was cleared
+# retries() - the core's retries since the trace was cleared
 #	(echo > $TRACING/trace)
-function probe_hits() {
-	grep -c " $1: " "$TRACING/trace"
+function retries() {
+	grep -c "function klp_transition_work_fn\$" "$TRACING/trace"
 }
 
 # check_final_counts(mode) - the target's final counts, logged when it was

@@ -3,8 +3,9 @@
  * klp_user_waiters N FILE - start N processes that each read FILE again
  * and again, a read that blocks in the kernel until the test releases it
  * (klp_job_target's "wait"), and print one line per read that returned:
- * "read: <pid> <what it read>". Each prints "waiting: <pid>" before its
- * first read. SIGTERM interrupts the reads: the processes exit, and this
+ * "read: <pid> <what it read> <patch state>", the patch state being the
+ * process's own (/proc/self/patch_state), read first thing back in user
+ * space. Each prints "waiting: <pid>" before its first read. SIGTERM interrupts the reads: the processes exit, and this
  * program exits 0 if every one of them exited 0.
  */
 
@@ -37,21 +38,31 @@ static void say(const char *what, const char *text)
 
 static void waiter(const char *file)
 {
-	char buf[16];
-	ssize_t len;
-	int fd;
+	char buf[32], state[8];
+	ssize_t len, slen;
+	int fd, sfd;
 
 	say("waiting", "");
 	while (!stop) {
 		fd = open(file, O_RDONLY);
-		if (fd < 0)
+		sfd = open("/proc/self/patch_state", O_RDONLY);
+		if (fd < 0 || sfd < 0)
 			_exit(1);
 		len = read(fd, buf, sizeof(buf) - 1);
+		/* First thing after the read: where did this process switch? */
+		slen = read(sfd, state, sizeof(state) - 1);
+		close(sfd);
 		close(fd);
 		if (len < 0)
 			_exit(stop && errno == EINTR ? 0 : 1);
+		if (slen <= 0)
+			_exit(1);
 		buf[len] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
+		state[slen] = '\0';
+		state[strcspn(state, "\n")] = '\0';
+		strcat(buf, " ");
+		strcat(buf, state);
 		say("read", buf);
 	}
 	_exit(0);

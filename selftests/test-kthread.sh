@@ -4,11 +4,11 @@
 # A kthread whose never-returning main function is the code being patched
 # has no point where it can switch: every other task switches, the core
 # signals and wakes it after 15 s, and still, two more tries of the core
-# later (counted by a kprobe), the transition waits for it, while it goes on
-# running the code it started with. klp-status.sh names it
-# and the function on its stack. Reversing the transition completes.
-# The same holds in the other direction, for a kthread that started on the
-# patched main function.
+# later (counted by the workqueue tracepoint that records the transition's
+# work), the transition waits for it, while it goes on running the code it
+# started with. klp-status.sh names it and the function on its stack.
+# Reversing the transition completes. The same holds in the other
+# direction, for a kthread that started on the patched main function.
 
 . $(dirname $0)/functions.sh
 
@@ -21,11 +21,11 @@ setup_config
 #	kthread did not switch when woken
 function after_signal() {
 	echo > "$TRACING/trace"
-	loop_until "[[ \$(probe_hits klp_try) -ge 2 ]]" ||
+	loop_until "[[ \$(retries) -ge 2 ]]" ||
 		die "the core did not try again after its signal"
 }
 
-probe_on klp_try klp_try_complete_transition
+tries_on
 
 
 # - the kthread form runs original passes; load the livepatch
@@ -132,5 +132,5 @@ $(unpatching_log $MOD_LIVEPATCH)
 % rmmod $MOD_LIVEPATCH"
 echo "  kthread $pid blocked the unpatching transition for $stuck s until reversed"
 
-probes_off
+tries_off
 exit 0

@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A user task switches when it returns to user space, and a user task
-# blocked in a function being patched can switch no other way. NPROC (1000)
+# A user task blocked in a function being patched cannot switch while it
+# is there, and switches on its way back to user space. NPROC (1000)
 # processes read klp_job_target's "wait" file again and again: each read
 # blocks in klp_job_user_wait(), which klp_job_patch replaces, until the
 # test releases the readers. While they block, the transition waits for
 # every one of them across the core's retries (each stack check finds the
-# function on their stacks), and none switched at the exit to user mode (a
-# kprobe on klp_update_patch_state(), which the kernel calls there for a
-# task still pending, filtered to the readers). Released, every reader
-# returns to user space and switches there (NPROC hits of the kprobe), and
-# the transition completes; each read that returned says which version of
+# function on their stacks; the retries counted by the workqueue tracepoint
+# that records the transition's work). Released, each read reports whether
+# its task was still pending when klp_job_user_wait() returned (most are),
+# and the task's first act back in user space, reading its own
+# patch_state, finds it switched: the target state, or, for a reader that
+# got there after the transition ended, no transition at all (-1); never
+# the state it started in. The transition completes; each read says which version of
 # klp_job_user_wait() ran it: the original before patching, the patched
 # one before unpatching. The same in both directions.
 
@@ -26,53 +28,56 @@ WAITERS_COMM=klp_user_waiter
 
 setup_config
 
-# exit_switches() - the readers' switches at the exit to user mode
-function exit_switches() {
-	probe_hits klp_exit_switch
-}
-
-# tries() - the core's tries to complete the transition
-function tries() {
-	probe_hits klp_try
-}
-
-# reads(version) - the readers' reads that returned that version's text
+# reads(version, [what]) - the readers' reads that returned that version's
+#	text, then what (a pattern: "pending|switched", and the patch state
+#	the reader found back in user space)
 function reads() {
-	grep -c "^read: [0-9]* $1\$" "$WAITERS_OUT"
+	grep -cE "^read: [0-9]+ $1 ${2:-.*}\$" "$WAITERS_OUT"
 }
 
 # blocked_across_retries(mod) - after the core's first try and a retry,
-#	the transition still waits for every reader, none of which switched
-#	at the exit to user mode
+#	the transition still waits for every reader
 function blocked_across_retries() {
 	local pending
 
-	loop_until "[[ \$(tries) -ge 2 ]]" || die "the core did not retry the transition"
+	loop_until "[[ \$(retries) -ge 1 ]]" || die "the core did not retry the transition"
 	check_sysfs_value "$1" "transition" "1"
 	pending=$(comm -12 <($KLP_STATUS -p | sort) <(pgrep -g "$WAITERS_PID" -x "$WAITERS_COMM" |
 		grep -vx "$WAITERS_PID" | sort) | wc -l)
-	[[ "$pending" -eq $NPROC ]] || die "$pending of $NPROC readers pending after $(tries) tries"
-	[[ $(exit_switches) -eq 0 ]] || die "$(exit_switches) readers switched while blocked"
+	[[ "$pending" -eq $NPROC ]] ||
+		die "$pending of $NPROC readers pending after $((1 + $(retries))) tries"
 }
 
-# release(mod) - release the readers and wait for the transition to end
-#	(mod gone: unpatched); every reader switched at the exit to user mode
+# release(mod, version, target) - release the readers and wait for the
+#	transition to end (mod gone: unpatched): every reader's read was run
+#	by version, and none found itself unswitched back in user space;
+#	most were still pending when version returned (a reader preempted
+#	just after it may be switched by a stack check: the core's right)
 function release() {
+	local old=$((1 - $3)) pending
+
 	echo 1 > "$SYSFS_DEBUG_DIR/$MOD_TARGET/release"
 	loop_until "[[ ! -e $SYSFS_KLP_DIR/$1 ]] || grep -q '^0$' $SYSFS_KLP_DIR/$1/transition" ||
 		die "$1: transition not finished after the release"
-	[[ $(exit_switches) -eq $NPROC ]] ||
-		die "$(exit_switches) of $NPROC readers switched at the exit to user mode"
+	loop_until "[[ \$(reads $2) -eq $NPROC ]]" ||
+		die "$(reads "$2") of $NPROC reads returned by version $2"
+	[[ $(reads "$2" "[a-z]+ $old") -eq 0 ]] ||
+		die "$(reads "$2" "[a-z]+ $old") readers back in user space in state $old, unswitched"
+	pending=$(reads "$2" "pending .*")
+	[[ "$pending" -gt $((NPROC / 2)) ]] ||
+		die "only $pending of $NPROC readers pending when version $2 returned"
+	echo "  $pending of $NPROC readers pending when version $2 returned; back in user space," \
+		"$(reads "$2" "[a-z]+ $3") in state $3, $(reads "$2" "[a-z]+ -1") after the transition, none unswitched"
 }
 
 
 # - NPROC readers block in klp_job_user_wait(); load the livepatch: they
-#   stay pending across retries; release: each switches at the exit to
-#   user mode, having read the original version's text
+#   stay pending across retries; release: each, pending when the original
+#   version returned, is patched back in user space
 # - they block again, in the patched function; unpatch: the same, each
-#   having read the patched version's text
+#   pending when the patched version returned, unpatched in user space
 
-start_test "$NPROC user tasks blocked in a patched function switch at the exit to user mode"
+start_test "$NPROC user tasks blocked in a patched function switch on their way to user space"
 
 load_mod $MOD_TARGET
 setsid "$WAITERS" "$NPROC" "$SYSFS_DEBUG_DIR/$MOD_TARGET/wait" > "$WAITERS_OUT" &
@@ -80,16 +85,12 @@ WAITERS_PID=$!
 trap 'kill -TERM -- -$WAITERS_PID 2> /dev/null; cleanup' EXIT INT TERM HUP
 loop_until "[[ \$(job_status waiting) -eq $NPROC ]]" ||
 	die "$(job_status waiting) of $NPROC readers blocked"
-# A task still pending when it returns to user mode switches in
-# klp_update_patch_state(), and nowhere else calls it for a user task.
-probe_on klp_exit_switch klp_update_patch_state "comm == \"$WAITERS_COMM\""
-probe_on klp_try klp_try_complete_transition
+tries_on
 
 load_lp_nowait $MOD_LIVEPATCH
 blocked_across_retries $MOD_LIVEPATCH
-release $MOD_LIVEPATCH
-loop_until "[[ \$(reads 1) -eq $NPROC ]]" && [[ $(reads 2) -eq 0 ]] ||
-	die "reads by the original: $(reads 1), by the patched: $(reads 2), expected $NPROC and 0"
+release $MOD_LIVEPATCH 1 1
+[[ $(reads 2) -eq 0 ]] || die "$(reads 2) reads returned by the patched version"
 loop_until "[[ \$(job_status waiting) -eq $NPROC ]]" ||
 	die "$(job_status waiting) of $NPROC readers blocked again"
 
@@ -97,13 +98,12 @@ echo > "$TRACING/trace"
 log "% echo 0 > $SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
 echo 0 > "$SYSFS_KLP_DIR/$MOD_LIVEPATCH/enabled"
 blocked_across_retries $MOD_LIVEPATCH
-release $MOD_LIVEPATCH
-loop_until "[[ \$(reads 2) -eq $NPROC ]]" && [[ $(reads 1) -eq $NPROC ]] ||
-	die "reads by the original: $(reads 1), by the patched: $(reads 2), expected $NPROC each"
+release $MOD_LIVEPATCH 2 0
+[[ $(reads 1) -eq $NPROC ]] || die "$(reads 1) reads returned by the original version"
 
 kill -TERM -- -$WAITERS_PID
 wait $WAITERS_PID || die "klp_user_waiters failed: $(tail -n 3 "$WAITERS_OUT")"
-probes_off
+tries_off
 unload_lp $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 

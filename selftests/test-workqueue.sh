@@ -3,8 +3,8 @@
 #
 # The same job as work items has a state boundary between two items: the
 # worker switches there, the transition completes at the core's first try
-# or its first retry, a second later (counted by a kprobe on
-# klp_try_complete_transition()), and from then on every pass runs the new
+# or its first retry, a second later (the retries counted by the
+# workqueue tracepoint that records the transition's work), and from then on every pass runs the new
 # code with state the new code derived (no stale pass), in both
 # directions. Every work item queued runs one pass but the last (the
 # target's final counts).
@@ -26,9 +26,8 @@ setup_config
 function check_tries() {
 	local tries
 
-	tries=$(probe_hits klp_try)
-	[[ "$tries" -ge 1 && "$tries" -le 2 ]] ||
-		die "$1 took $tries tries of the core, expected 1 or 2"
+	tries=$((1 + $(retries)))
+	[[ "$tries" -le 2 ]] || die "$1 took $tries tries of the core, expected 1 or 2"
 	echo "  $1: $tries tries of the core"
 	echo > "$TRACING/trace"
 }
@@ -37,8 +36,7 @@ start_test "workqueue form switches between items, no stale state"
 
 load_mod $MOD_TARGET mode=workqueue dyndbg=+p
 wait_passes original 5
-probe_on klp_try klp_try_complete_transition
-echo > "$TRACING/trace"
+tries_on
 
 start=${EPOCHREALTIME/./}
 load_lp $MOD_LIVEPATCH
@@ -54,7 +52,7 @@ patched=$(job_status patched)
 wait_passes original 10
 check_job patched -eq "$patched"
 check_job stale -eq 0
-probes_off
+tries_off
 unload_lp $MOD_LIVEPATCH
 unload_mod $MOD_TARGET
 check_final_counts workqueue

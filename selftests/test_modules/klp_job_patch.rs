@@ -32,13 +32,17 @@ mod livepatch;
 use kernel::livepatch;
 #[path = "../../support/job.rs"]
 mod job;
+#[path = "../../support/job_patch.rs"]
+mod job_patch;
 
 use job::{
-    job_kthread,
-    job_work,
     Job,
     Kthread,
     PATCHED, //
+};
+use job_patch::{
+    job_kthread,
+    job_work, //
 };
 use livepatch::{
     Func,

@@ -22,8 +22,10 @@
  * Whatever the mode, user tasks that read /sys/kernel/debug/klp_job_target/
  * wait block in klp_job_user_wait(), which a livepatch replaces too, until
  * "release" is written: the function is on their stacks all that time, so
- * they can switch only when they return to user space. The read returns the
- * version of the code that ran it.
+ * they can switch only once they have left it. The read returns the version
+ * of the code that ran it, and whether the task was still pending (had not
+ * switched) when that code returned: where it then switches, on its way
+ * back to user space, the reader can see.
  *
  * /sys/kernel/debug/klp_job_target/status counts the passes each version
  * of the code ran, and the stale ones: passes whose format came from the
@@ -40,6 +42,7 @@
 #include <linux/delay.h>
 #include <linux/freezer.h>
 #include <linux/kthread.h>
+#include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include "klp_job.h"
@@ -159,12 +162,14 @@ noinline unsigned int klp_job_user_wait(struct klp_job *job)
 static ssize_t wait_read(struct file *file, char __user *buf, size_t len, loff_t *pos)
 {
 	unsigned int version = klp_job_user_wait(&job);
-	char line[16];
+	bool pending = klp_patch_pending(current);
+	char line[32];
 	int n;
 
 	if (!version)
 		return -ERESTARTSYS;
-	n = snprintf(line, sizeof(line), "%u\n", version);
+	n = snprintf(line, sizeof(line), "%u %s\n", version,
+		     pending ? "pending" : "switched");
 	return simple_read_from_buffer(buf, len, pos, line, n);
 }
 

@@ -43,7 +43,10 @@ struct TestKlpRustGeneric;
 impl kernel::Module for TestKlpRustGeneric {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // Keep the copy: a function the module does not use is not built.
-        pr_info!("max(1, 2) = {}\n", core::hint::black_box(core::cmp::max(1u32, 2)));
+        pr_info!(
+            "max(1, 2) = {}\n",
+            core::hint::black_box(core::cmp::max(1u32, 2))
+        );
         Ok(TestKlpRustGeneric)
     }
 }
