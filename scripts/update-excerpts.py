@@ -79,7 +79,9 @@ def render_help() -> list[str]:
             first = "target" if s.startswith("Targets") else "variable"
             out += [f"| {first} | what it does |", "|---|---|"]
         cells = ", ".join(f"`{n}`" for n in names.split(", "))
-        what = re.sub(r"(\$\w+|docs/[\w.-]+\.md|[\w/-]+\.(?:log|sh|txt))", r"`\1`", what)
+        # Paths and variables as code: $VAR/x.log, dir/, a/b.md, x.sh.
+        what = re.sub(r"(?<![\w`$/.~-])(\$?[\w.~-]*(?:/[\w.-]+)+/?|\$\w+|[\w.-]+/(?=[\s,]|$)"
+                      r"|[\w-]+\.(?:log|sh|txt|md|toml|json))(?![\w/])", r"`\1`", what)
         out.append(f"| {cells} | {what.replace('|', '/')} |")
     return out
 
@@ -123,22 +125,24 @@ def sections(lines: list[str]) -> list[list[str]]:
 
 
 def render_demo(lines: list[str]) -> list[str]:
-    out = ["```"]
+    """The sample's sections, each its heading, its commands but `ls` and
+    what `cat /proc/cmdline` printed; then the summary of the three forms."""
+    out = ["```", "$ make demo", "..."]
     for part in sections(lines):
         head = part[0]
-        if not head.startswith(("== Before", "== Load", "== Disable", "== Summary")):
+        if head.startswith("== Summary"):
+            out += [l for l in part if l.strip()]
+            continue
+        if not head.startswith(("== Before", "== Load", "== Disable")):
             if out[-1] != "...":
                 out.append("...")
             continue
-        skip = False
-        for i, line in enumerate(part):
-            if line.startswith("$ "):
-                skip = line.startswith("$ ls ")
-            if skip or not line.strip():
-                continue
-            if i > 0 and part[i - 1] == "$ cat /proc/cmdline":
-                line = short(line)
-            out.append(line)
+        out.append(head)
+        for i, line in enumerate(part[1:], 1):
+            if line.startswith("$ ") and not line.startswith("$ ls "):
+                out.append(line)
+            elif part[i - 1] == "$ cat /proc/cmdline":
+                out.append(short(line))
     return relative(out + ["```"], "demo")
 
 
@@ -161,8 +165,8 @@ def render_check(lines: list[str]) -> list[str]:
                if re.search(r"\b\d+ passed, \d+ failed, \d+ skipped$", l)]
     if not progress or not summary:
         sys.exit("update-excerpts: the check transcript has no VM test results or no summary line")
-    if len(progress) > 6:
-        progress = progress[:4] + ["..."] + progress[-2:]
+    if len(progress) > 4:
+        progress = progress[:2] + ["..."] + progress[-1:]
     out = ["```", "$ make check", "...", *heading, *("    " + p for p in progress), "...", *summary, "```"]
     return relative(out, "check")
 
