@@ -13,7 +13,6 @@ An excerpt sits between two markers:
 and KIND says where it comes from:
 
     help        scripts/help.txt as Markdown tables (what `make help` prints)
-    file PATH   the file PATH of the project, whole
     demo        the transcript of `make demo`, trimmed to the cmdline before
                 and after, and the per-task summary
     demo-forms  the same transcript's three forms of the job
@@ -27,7 +26,7 @@ missing is left as it is. Paths under $HOME are written from `~`; any other
 absolute path but the guest's /proc, /sys and /dev is an error.
 
 --check rewrites nothing: it fails (exit 1) when an excerpt made from the
-tree (help, file) differs from what its source now gives, and prints the
+tree (help) differs from what its source now gives, and prints the
 difference. selftests/host/test-docs.sh runs it.
 """
 
@@ -39,7 +38,7 @@ import sys
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
 HELP = TOP / "scripts" / "help.txt"
-BEGIN = re.compile(r"^<!-- excerpt: ([a-z-]+)(?: (\S+))? -->$")
+BEGIN = re.compile(r"^<!-- excerpt: ([a-z-]+) -->$")
 END = "<!-- /excerpt -->"
 # Absolute paths an excerpt may show: the guest's kernel interfaces.
 GUEST_PATHS = re.compile(r"^/(proc|sys|dev)(/|$)")
@@ -84,12 +83,6 @@ def render_help() -> list[str]:
                       r"|[\w-]+\.(?:log|sh|txt|md|toml|json))(?![\w/])", r"`\1`", what)
         out.append(f"| {cells} | {what.replace('|', '/')} |")
     return out
-
-
-def render_file(path: str) -> list[str]:
-    lang = {".rs": "rust", ".sh": "sh", ".c": "c", ".py": "python"}.get(
-        pathlib.Path(path).suffix, "")
-    return [f"```{lang}", *(TOP / path).read_text().rstrip("\n").split("\n"), "```"]
 
 
 def relative(lines: list[str], what: str) -> list[str]:
@@ -178,12 +171,10 @@ def transcript(name: str, given: dict) -> list[str] | None:
     return [l.rstrip("\r") for l in path.read_text(errors="replace").splitlines()]
 
 
-def excerpt(kind: str, arg: str | None, given: dict, check: bool):
+def excerpt(kind: str, given: dict, check: bool):
     """The new lines of an excerpt, or None to leave it as it is."""
     if kind == "help":
         return render_help()
-    if kind == "file":
-        return render_file(arg)
     if check:
         return None
     source = {"demo": "demo", "demo-forms": "demo", "check": "check"}.get(kind)
@@ -215,10 +206,10 @@ def main() -> int:
                 continue
             end = text.index(END, i + 1)
             old = text[i + 1:end]
-            new = excerpt(m.group(1), m.group(2), given, check)
+            new = excerpt(m.group(1), given, check)
             if new is not None and new != old:
                 changed = True
-                where = f"{doc.relative_to(TOP)}:{i + 1}: {m.group(1)} {m.group(2) or ''}".rstrip()
+                where = f"{doc.relative_to(TOP)}:{i + 1}: {m.group(1)}"
                 if check:
                     stale += 1
                     print(f"{where}: differs from its source; run scripts/update-excerpts.py")

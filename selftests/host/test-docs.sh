@@ -15,8 +15,8 @@
 #   INTERNAL ones below, which a command sets for the scripts it starts (or
 #   the environment's own). The selftests' scripts run in the guest and are
 #   not scanned: they take nothing from the user;
-# - the excerpts made from the tree (scripts/update-excerpts.py: the
-#   reference table, whole files) are up to date;
+# - the excerpt made from the tree (scripts/update-excerpts.py: the
+#   reference table) is up to date;
 # - the excerpts of transcripts (`make demo`, `make check`) show no
 #   absolute path of the host, name no file or module the tree lacks, and
 #   have the form the scripts print now: their headings and summary lines
