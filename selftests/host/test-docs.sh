@@ -208,7 +208,10 @@ PY
 
 # The guide's example module, built from the page's own text.
 guide=$top/docs/writing-a-livepatch.md
-[ -n "${KDIR:-}" ] && [ -d "$KDIR" ] || { echo "no KDIR: the guide's example not built"; exit 0; }
+if [ -z "${KDIR:-}" ] || [ ! -d "$KDIR" ]; then
+	echo "no KDIR: the guide's example not built"
+	exit 0
+fi
 if [ -f "$KDIR/.rlp-root" ]; then
 	echo "the guide's example not built: this kernel's toolchain runs in a root of its own"
 	exit 0
@@ -225,8 +228,10 @@ awk -v dir="$ex" '
 	/^<!-- example: [^ ]+ -->$/ { file = dir "/" $3; next }
 	file && /^```/ { if (open) { close(file); file = ""; open = 0 } else open = 1; next }
 	open { print > file }' "$guide"
-[ -f "$ex/Kbuild" ] && [ -f "$ex/my_patch.rs" ] ||
-	{ echo "$guide shows no Kbuild and my_patch.rs after '<!-- example: ... -->' lines"; exit 1; }
+if [ ! -f "$ex/Kbuild" ] || [ ! -f "$ex/my_patch.rs" ]; then
+	echo "$guide shows no Kbuild and my_patch.rs after '<!-- example: ... -->' lines"
+	exit 1
+fi
 if ! make -C "$KDIR" M="$ex" RUSTC="$rustc" \
 	LIBCLANG_PATH="${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}" modules > "$ex/build.log" 2>&1; then
 	grep -E -A4 '^(error|warning)' "$ex/build.log" | head -n 30 || tail -n 20 "$ex/build.log"
