@@ -19,6 +19,7 @@
 #   make distro         on Debian's own kernel: build for `uname -r` (the
 #                       exact toolchain Debian used, in a chroot), print
 #                       the insmod lines
+#   make help           every target and variable (scripts/help.txt)
 #
 # By default KDIR is the project's test kernel (of RLP_KVER, RLP_KSRC,
 # RLP_KERNEL) once `make check` or `make demo` has built it, else the
@@ -76,5 +77,9 @@ rustfmt rustfmtcheck:
 		--config-path $$(scripts/check-kdir.sh --ksrc $(KDIR))/.rustfmt.toml \
 		$$(git ls-files '*.rs')
 
+# The targets and variables, from the one list README.md shows too.
+help:
+	@sed -e '/^#/d' -e '/./,$$!d' scripts/help.txt
+
 .PHONY: modules clean rust-analyzer upstream-series upstream-check demo check stress distro \
-	check-upstream bench rustfmt rustfmtcheck
+	check-upstream bench rustfmt rustfmtcheck help
