@@ -234,7 +234,11 @@ if [ ! -f "$ex/Kbuild" ] || [ ! -f "$ex/my_patch.rs" ]; then
 fi
 if ! make -C "$KDIR" M="$ex" RUSTC="$rustc" \
 	LIBCLANG_PATH="${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}" modules > "$ex/build.log" 2>&1; then
-	grep -E -A4 '^(error|warning)' "$ex/build.log" | head -n 30 || tail -n 20 "$ex/build.log"
+	if grep -qE '^(error|warning)' "$ex/build.log"; then
+		grep -E -A4 '^(error|warning)' "$ex/build.log" | head -n 30
+	else
+		tail -n 20 "$ex/build.log"
+	fi
 	echo "the example of docs/writing-a-livepatch.md does not build against $KDIR"
 	exit 1
 fi
