@@ -142,9 +142,18 @@ class Btf:
 
 
 def load(path: str, base=None):
-    """The BTF of `path`, an ELF file or raw BTF (/sys/kernel/btf/vmlinux);
-    None if it has none."""
+    """The BTF of `path`, an ELF file or raw BTF (/sys/kernel/btf/vmlinux),
+    split on `base` (vmlinux's) or on the distilled base it carries; None
+    if it has none."""
     with open(path, "rb") as f:
         data = f.read()
-    blob = data if data[:2] == b"\x9f\xeb" else elf_section(data, ".BTF")
+    if data[:2] == b"\x9f\xeb":
+        return Btf(data, base)
+    blob = elf_section(data, ".BTF")
+    # An out-of-tree module's split BTF builds on the distilled base it
+    # carries (.BTF.base, pahole's distilled_base), not on vmlinux's: the
+    # kernel relocates it onto vmlinux's when it loads the module.
+    distilled = elf_section(data, ".BTF.base")
+    if distilled:
+        base = Btf(distilled)
     return Btf(blob, base) if blob else None

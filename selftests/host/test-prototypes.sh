@@ -7,15 +7,20 @@
 # function, the prototype found and the replacement's, and accepts the
 # project's own. Against a BTF made here for the one function of the test,
 # `int cmdline_proc_show(struct seq_file *m, void *v)`, so that it runs on
-# kernels without BTF too; on a kernel with BTF the build checks every
-# module against the kernel's own.
+# kernels without BTF too; and, on a kernel with BTF (Debian's), against
+# the kernel's own, as every build of the modules is checked.
 
 dir=$RLP_TOP/selftests/prototype_fail
-rustc=$("$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
+# Debian's kernel (RLP_KERNEL=debian): in the root of its toolchain.
+in_root=""
+[ ! -f "$KDIR/.rlp-root" ] || in_root="$RLP_TOP/scripts/toolchain-root.sh $(cat "$KDIR/.rlp-root")"
+# shellcheck disable=SC2086 # the root's command and its path
+rustc=$($in_root "$RLP_TOP/scripts/check-kdir.sh" "$KDIR") || exit 1
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; make -C "$KDIR" M="$dir" clean > /dev/null 2>&1' EXIT
+trap 'rm -rf "$tmp"; $in_root make -C "$KDIR" M="$dir" clean > /dev/null 2>&1' EXIT
 
-make -C "$KDIR" M="$dir" RUSTC="$rustc" modules > "$tmp/build.log" 2>&1 ||
+# shellcheck disable=SC2086
+$in_root make -C "$KDIR" M="$dir" RUSTC="$rustc" modules > "$tmp/build.log" 2>&1 ||
 	{ tail -n 20 "$tmp/build.log"; echo "pf_wrong_argument did not build"; exit 1; }
 
 # The BTF of one function: types 1 int, 2 struct seq_file (declared), 3 a
@@ -45,3 +50,16 @@ expected="pf_wrong_argument.ko: cmdline_proc_show (vmlinux): the kernel's protot
 grep -qxF "$expected" <<< "$out" || { echo "expected: $expected"; exit 1; }
 grep -q '^prototypes: 1 checked against BTF, 1 mismatched, 0 not checked$' <<< "$out" ||
 	{ echo "expected rust_livepatch.ko's cmdline_proc_show checked, pf_wrong_argument's refused"; exit 1; }
+
+# The kernel's own BTF, where it has it: the same one-line refusal.
+if python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import btf; sys.exit(0 if btf.elf_section(open(sys.argv[2], "rb").read(), ".BTF") else 1)' \
+	"$RLP_TOP/scripts" "$KDIR/vmlinux" 2> /dev/null; then
+	out=$(python3 "$RLP_TOP/scripts/check-prototypes.py" "$KDIR" \
+		"$dir/pf_wrong_argument.ko" "$RLP_TOP/rust_livepatch.ko" 2>&1)
+	rc=$?
+	echo "$out"
+	[[ $rc -eq 1 ]] && grep -qxF "$expected" <<< "$out" ||
+		{ echo "against $KDIR/vmlinux's BTF: expected: $expected"; exit 1; }
+else
+	echo "$KDIR/vmlinux has no BTF: checked against the test's BTF only"
+fi
