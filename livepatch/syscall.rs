@@ -234,12 +234,11 @@ macro_rules! klp_syscall {
         extern "C" fn __klp_sys(
             regs: *const ::kernel::bindings::pt_regs,
         ) -> ::kernel::ffi::c_long {
+            const __KLP_N: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
             // SAFETY: the system call table's entry, which this replaces
             // (what the caller of `Func::vmlinux` asserts), is called with
             // the caller's registers.
-            let regs = unsafe {
-                $crate::livepatch::syscall::args::<{ <[&str]>::len(&[$(stringify!($arg)),*]) }>(regs)
-            };
+            let regs = unsafe { $crate::livepatch::syscall::args::<__KLP_N>(regs) };
             #[allow(unused_variables, unused_mut)]
             let mut regs = regs.into_iter();
             $(

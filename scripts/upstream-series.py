@@ -74,6 +74,32 @@ def in_kernel_crate(text: str) -> str:
     return "\n".join(lines)
 
 
+def without_rust_targets(text: str) -> str:
+    """livepatch/*.rs without what only a kernel whose Rust code has ftrace
+    call sites compiles (patches/rust-ftrace/, not upstream): each item
+    under `#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]`, and the comments
+    just above it."""
+    attr = "#[cfg(CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY)]"
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        if lines[i].strip() != attr:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+        while out and out[-1].startswith(indent + "//"):
+            out.pop()
+        i += 1
+        # The item: one line, or a block to its closing brace.
+        if lines[i].rstrip().endswith("{"):
+            while not lines[i].startswith(indent + "}"):
+                i += 1
+        i += 1
+    if "rust_target" in "\n".join(out):
+        raise SystemExit("livepatch/: rust_target outside a cfg: update without_rust_targets()")
+    return "\n".join(out)
+
+
 def without(text: str, *submodules: str) -> str:
     """livepatch.rs without what it declares for `submodules`."""
     for m in submodules:
@@ -170,7 +196,7 @@ def series(ksrc: pathlib.Path, opts):
     """The files of KSRC the series changes, and the state of every file it
     touches after each patch, with the patch's message."""
     read = lambda p: (ksrc / p).read_text()
-    lp = {m: in_kernel_crate((TOP / "livepatch" / f"{m}.rs").read_text())
+    lp = {m: without_rust_targets(in_kernel_crate((TOP / "livepatch" / f"{m}.rs").read_text()))
           for m in ("mod", "adapter", "registration", "callbacks", "state", "shadow",
                     "syscall")}
     lp["shadow"] = rcu_head_in_crate(gfp_in_crate(lp["shadow"]))
