@@ -61,6 +61,11 @@ not_run() {
 	echo "  enable/disable cycles under load: make stress"
 }
 
+# The outermost run keeps its transcript, for the excerpts in the
+# documentation (scripts/update-excerpts.py).
+if [ -z "${RESULTS:-}" ]; then
+	exec > >(tee "$RLP_LOGS/check${RLP_KVER:+-$RLP_KVER}${RLP_KERNEL:+-$RLP_KERNEL}.log") 2>&1
+fi
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}
 export RESULTS

@@ -92,6 +92,9 @@ try_form() {
 	run rmmod klp_job_patch klp_job_target
 }
 
+echo "== The kernel"
+run uname -rv
+echo
 echo "== Before: the kernel's own cmdline_proc_show()"
 run cat /proc/cmdline
 echo

@@ -18,7 +18,8 @@
 #                     supports that Debian ships (SUPPORTED_KVERS, lib.sh).
 #   RLP_KSRC=<dir>    a kernel source tree of your own (mainline, next, a
 #                     distribution's), built out of tree (O=), never written.
-# RLP_KERNEL selects a variant, each cached apart: debug adds
+# RLP_KERNEL selects a variant, each cached apart (test, or none: the test
+# kernel itself): debug adds
 # scripts/debug-kernel.config (lockdep, KFENCE, kmemleak, ...); upstream
 # applies this project's patch series (upstream/*.patch: kernel::livepatch
 # and its sample) and adds scripts/upstream-kernel.config (the in-tree
@@ -35,12 +36,12 @@ BASE_FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config
 FRAGMENTS=("${BASE_FRAGMENTS[@]}")
 VARIANT=""
 case "${RLP_KERNEL:-}" in
-"") ;;
+""|test) ;;
 debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
 upstream) FRAGMENTS+=("$RLP_TOP/scripts/upstream-kernel.config"); VARIANT=-upstream ;;
 rust-ftrace) FRAGMENTS+=("$RLP_TOP/scripts/rust-ftrace-kernel.config"); VARIANT=-rust-ftrace ;;
 debian)	VARIANT=-debian ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: debug, upstream, rust-ftrace, debian)" ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: test, debug, upstream, rust-ftrace, debian)" ;;
 esac
 RUSTC=/usr/bin/rustc
 RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC

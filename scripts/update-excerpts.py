@@ -20,8 +20,8 @@ and KIND says where it comes from:
                 of the VM tests and the summary line
 
 The transcripts are $RLP_LOGS/demo.log, which `make demo` writes, and
-$RLP_LOGS/check.log, which `make check 2>&1 | tee $RLP_LOGS/check.log`
-keeps (demo=FILE, check=FILE take others). An excerpt whose transcript is
+$RLP_LOGS/check.log, which `make check` writes (demo=FILE, check=FILE
+take others). An excerpt whose transcript is
 missing is left as it is. Paths under $HOME are written from `~`; any other
 absolute path but the guest's /proc, /sys and /dev is an error.
 
