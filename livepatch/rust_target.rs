@@ -18,7 +18,7 @@
 //! }
 //!
 //! static FUNCS: [Func; 1] = [Func::rust(livepatch::rust_func!(
-//!     (kernel::error::Error::name): fn(e: &Error) -> Option<&'static CStr> => patched_name
+//!     kernel::error::Error::name: fn(e: &Error) -> Option<&'static CStr> => patched_name
 //! ))];
 //! ```
 
@@ -31,7 +31,10 @@ use super::{
 use kernel::{
     ffi,
     prelude::*,
-    str::CString, //
+    str::{
+        BStr,
+        CString, //
+    },
 };
 
 /// The address of a Rust function of vmlinux, as the module sees it.
@@ -128,9 +131,18 @@ pub(super) fn named(
     func
 }
 
+/// What `sprint_symbol()` writes at most (C: `KSYM_SYMBOL_LEN`, which
+/// bindgen cannot translate; `BUILD_ID_SIZE_MAX` is 20).
+const KSYM_SYMBOL_LEN: usize = b"%s+%#lx/%#lx [%s %s]\0".len()
+    + (super::KSYM_NAME_LEN - 1)
+    + 2 * (usize::BITS as usize * 3 / 10)
+    + (super::MODULE_NAME_LEN - 1)
+    + 20 * 2
+    + 1;
+
 /// The name of the function of vmlinux that starts at `addr`.
 fn name(addr: *const ffi::c_void) -> Result<CString> {
-    let mut buf = KVec::from_elem(0u8, kernel::bindings::KSYM_SYMBOL_LEN as usize, GFP_KERNEL)?;
+    let mut buf = KVec::from_elem(0u8, KSYM_SYMBOL_LEN, GFP_KERNEL)?;
     // SAFETY: `buf` has room for `KSYM_SYMBOL_LEN` bytes, what
     // `sprint_symbol()` writes at most; `addr` is only looked up.
     let len = unsafe { kernel::bindings::sprint_symbol(buf.as_mut_ptr().cast(), addr as usize) };
@@ -158,13 +170,12 @@ fn name(addr: *const ffi::c_void) -> Result<CString> {
 }
 
 /// Makes a [`RustReplacement`]: the Rust function of vmlinux `$original` (a
-/// path, in parentheses if it has more than one segment), whose type is
-/// given with named arguments, and `$replacement`, of that type:
-/// `rust_func!((kernel::error::Error::name): fn(e: &Error) -> Option<&'static
-/// CStr> => patched_name)`. Either of another type does not build.
+/// path), whose type is given with named arguments, and `$replacement`, of
+/// that type: `rust_func!(kernel::error::Error::name: fn(e: &Error) ->
+/// Option<&'static CStr> => patched_name)`. Either of another type does not build.
 #[macro_export]
 macro_rules! klp_rust_func {
-    ($original:tt: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $replacement:tt) => {{
+    ($original:path: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $replacement:path) => {{
         const __KLP_ORIGINAL: fn($($ty),*) -> $ret = $original;
         const __KLP_F: fn($($ty),*) -> $ret = $replacement;
         // What the core calls: the replacement, its frame kept.
