@@ -18,7 +18,7 @@
 //! }
 //!
 //! static FUNCS: [Func; 1] = [Func::rust(livepatch::rust_func!(
-//!     kernel::error::Error::name: fn(e: &Error) -> Option<&'static CStr> => patched_name
+//!     (kernel::error::Error::name): fn(e: &Error) -> Option<&'static CStr> => patched_name
 //! ))];
 //! ```
 
@@ -170,13 +170,18 @@ fn name(addr: *const ffi::c_void) -> Result<CString> {
 }
 
 /// Makes a [`RustReplacement`]: the Rust function of vmlinux `$original` (a
-/// path), whose type is given with named arguments, and `$replacement`, of
-/// that type: `rust_func!(kernel::error::Error::name: fn(e: &Error) ->
-/// Option<&'static CStr> => patched_name)`. Either of another type does not build.
+/// path, in parentheses if it has more than one segment), whose type is
+/// given with named arguments, and `$replacement`, of that type:
+/// `rust_func!((kernel::error::Error::name): fn(e: &Error) -> Option<&'static
+/// CStr> => patched_name)`. Either of another type does not build.
 #[macro_export]
 macro_rules! klp_rust_func {
-    ($original:path: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $replacement:path) => {{
+    ($original:tt: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $replacement:tt) => {{
+        // Token trees, not paths: a type error then points at the caller's
+        // tokens; a path of several segments comes in parentheses.
+        #[allow(unused_parens)]
         const __KLP_ORIGINAL: fn($($ty),*) -> $ret = $original;
+        #[allow(unused_parens)]
         const __KLP_F: fn($($ty),*) -> $ret = $replacement;
         // What the core calls: the replacement, its frame kept.
         fn __klp_rust_new($($arg: $ty),*) -> $ret {

@@ -25,7 +25,7 @@ fn patched_name(_e: &Error) -> bool {
 }
 
 static FUNCS: [Func; 1] = [Func::rust(livepatch::rust_func!(
-    kernel::error::Error::name: fn(e: &Error) -> Option<&'static CStr> => patched_name
+    (kernel::error::Error::name): fn(e: &Error) -> Option<&'static CStr> => patched_name
 ))];
 
 module! {

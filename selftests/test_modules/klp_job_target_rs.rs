@@ -228,5 +228,16 @@ impl Drop for KlpJobTargetRs {
         // The job stops first, as in C; then the status file goes.
         drop(self.runner.take());
         pr_info!("{}: stopped\n", self.mode);
+        // Final counts, as the C target logs them (there with pr_debug, for
+        // dyndbg=+p; Rust's pr_debug! is not dynamic debug): the job cannot
+        // change them now.
+        pr_info!(
+            "{}: passes: original {} patched {} stale {}, queued {}\n",
+            self.mode,
+            PASSES[ORIGINAL as usize].load(Relaxed),
+            PASSES[PATCHED as usize].load(Relaxed),
+            STALE.load(Relaxed),
+            QUEUED.load(Relaxed)
+        );
     }
 }

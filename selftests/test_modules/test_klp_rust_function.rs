@@ -41,7 +41,7 @@ fn patched_name(e: &Error) -> Option<&'static CStr> {
 }
 
 static FUNCS: [Func; 1] = [Func::rust(livepatch::rust_func!(
-    kernel::error::Error::name: fn(e: &Error) -> Option<&'static CStr> => patched_name
+    (kernel::error::Error::name): fn(e: &Error) -> Option<&'static CStr> => patched_name
 ))];
 static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 

@@ -34,7 +34,7 @@ fn min(a: u32, b: u32) -> u32 {
 }
 
 static FUNCS: [Func; 1] = [Func::rust(livepatch::rust_func!(
-    core::cmp::max::<u32>: fn(a: u32, b: u32) -> u32 => min
+    (core::cmp::max::<u32>): fn(a: u32, b: u32) -> u32 => min
 ))];
 static OBJECTS: [Object; 1] = [Object::vmlinux(&FUNCS)];
 
