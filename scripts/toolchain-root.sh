@@ -29,13 +29,26 @@ fi
 # The project and the cache, by their paths as given and as real paths.
 binds=$(printf '%s\n' "$RLP_TOP" "$RLP_CACHE" "$(realpath "$RLP_TOP")" "$(realpath "$RLP_CACHE")" |
 	sort -u | tr '\n' ' ')
-# unshare: the mounts below are CMD's alone. --rbind: /dev and /proc with
-# what is mounted under them. The same PATH as a login shell of the root,
-# none of the caller's tools (its rustup, the project's bindgen); nor its
+# unshare: the mounts below are CMD's alone. unshare makes "/" private,
+# which fails where "/" is not a mount point: in a chroot (a build root, a
+# fresh Debian root made by debootstrap). There the mounts go on a private
+# bind of ROOT onto itself instead; only that bind can reach the parent's
+# mounts, if ROOT lies on a shared one. --rbind: /dev and /proc with what is
+# mounted under them. The same PATH as a login shell of the root, none of
+# the caller's tools (its rustup, the project's bindgen); nor its
 # LIBCLANG_PATH, which names the host's libclang.
-exec unshare --mount --propagation private -- /bin/sh -e -c '
-	root=$1 cwd=$2 user=$3 binds=$4
-	shift 4
+if mountpoint -q /; then
+	propagation=private
+else
+	propagation=unchanged
+fi
+exec unshare --mount --propagation $propagation -- /bin/sh -e -c '
+	root=$1 cwd=$2 user=$3 binds=$4 propagation=$5
+	shift 5
+	if [ "$propagation" = unchanged ]; then
+		mount --bind "$root" "$root"
+		mount --make-rprivate "$root"
+	fi
 	for d in /dev /proc; do
 		mount --rbind "$d" "$root$d"
 	done
@@ -46,4 +59,4 @@ exec unshare --mount --propagation private -- /bin/sh -e -c '
 	exec chroot ${user:+--userspec="$user"} "$root" /usr/bin/env -u LIBCLANG_PATH \
 		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
 		/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-' toolchain-root "$root" "$PWD" "${RLP_USERSPEC:-}" "$binds" "$@"
+' toolchain-root "$root" "$PWD" "${RLP_USERSPEC:-}" "$binds" "$propagation" "$@"

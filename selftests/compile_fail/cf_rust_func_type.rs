@@ -4,7 +4,7 @@
 //! does not build, and needs no `unsafe` to be refused.
 //!
 //! needs: CONFIG_FTRACE_MCOUNT_USE_RUST_FENTRY
-//! expect: selftests/compile_fail/cf_rust_func_type.rs:31: error[E0308]: mismatched types: expected fn pointer, found fn item
+//! expect: selftests/compile_fail/cf_rust_func_type.rs:28: error[E0308]: mismatched types: expected fn pointer, found fn item
 
 use kernel::{
     error::Error,
