@@ -48,17 +48,17 @@ function blocked_across_retries() {
 		die "$pending of $NPROC readers pending after $((1 + $(retries))) tries"
 }
 
-# release(mod, version, target) - release the readers and wait for the
-#	transition to end (mod gone: unpatched): every reader's read was run
-#	by version, and none found itself unswitched back in user space;
-#	most were still pending when version returned (a reader preempted
-#	just after it may be switched by a stack check: the core's right)
+# release(mod, version, target) - release the readers: every reader's
+#	read was run by version, and none found itself unswitched back in
+#	user space; most were still pending when version returned (a reader
+#	preempted just after it may be switched by a stack check: the core's
+#	right); then the transition ends (mod gone: unpatched). Checked in
+#	that order: a reader left unswitched blocks in the patched function
+#	again, and the transition would wait for it forever.
 function release() {
 	local old=$((1 - $3)) pending
 
 	echo 1 > "$SYSFS_DEBUG_DIR/$MOD_TARGET/release"
-	loop_until "[[ ! -e $SYSFS_KLP_DIR/$1 ]] || grep -q '^0$' $SYSFS_KLP_DIR/$1/transition" ||
-		die "$1: transition not finished after the release"
 	loop_until "[[ \$(reads $2) -eq $NPROC ]]" ||
 		die "$(reads "$2") of $NPROC reads returned by version $2"
 	[[ $(reads "$2" "[a-z]+ $old") -eq 0 ]] ||
@@ -66,6 +66,8 @@ function release() {
 	pending=$(reads "$2" "pending .*")
 	[[ "$pending" -gt $((NPROC / 2)) ]] ||
 		die "only $pending of $NPROC readers pending when version $2 returned"
+	loop_until "[[ ! -e $SYSFS_KLP_DIR/$1 ]] || grep -q '^0$' $SYSFS_KLP_DIR/$1/transition" ||
+		die "$1: transition not finished after the release"
 	echo "  $pending of $NPROC readers pending when version $2 returned; back in user space," \
 		"$(reads "$2" "[a-z]+ $3") in state $3, $(reads "$2" "[a-z]+ -1") after the transition, none unswitched"
 }
