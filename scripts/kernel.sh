@@ -32,6 +32,7 @@
 set -e
 . "$(dirname "$0")/lib.sh"
 
+# No CONFIG_BUG in them, on purpose for now: docs/testing.md#kernel-reports.
 BASE_FRAGMENTS=("$RLP_TOP/scripts/test-kernel.config" "$RLP_TOP/selftests/config")
 FRAGMENTS=("${BASE_FRAGMENTS[@]}")
 VARIANT=""
