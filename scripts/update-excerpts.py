@@ -119,13 +119,16 @@ def sections(lines: list[str]) -> list[list[str]]:
 
 def render_demo(lines: list[str]) -> list[str]:
     """The kernel it ran on; the sample's sections, each its heading, its
-    commands but `ls` and what `cat /proc/cmdline` printed; the core's log
-    of the sample; then the summary of the three forms."""
+    commands but `ls` and what `cat /proc/cmdline` printed; the core's own
+    lines of its log; then the summary of the three forms."""
     out = ["```", "$ make demo", "..."]
     for part in sections(lines):
         head = part[0]
-        if head.startswith(("== The kernel", "== The livepatch core's log", "== Summary")):
+        if head.startswith(("== The kernel", "== Summary")):
             out += [l for l in part if l.strip()]
+            continue
+        if head.startswith("== The livepatch core's log"):
+            out += [head] + [l for l in part if "] livepatch: " in l]
             continue
         if not head.startswith(("== Before", "== Load", "== Disable")):
             if out[-1] != "...":
