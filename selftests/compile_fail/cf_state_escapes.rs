@@ -2,7 +2,7 @@
 
 //! A state's data is borrowed for the callback only: it cannot be kept past it.
 //!
-//! expect: selftests/compile_fail/cf_state_escapes.rs:29: error: lifetime may not live long enough: assignment requires that `'1` must outlive `'static`
+//! expect: selftests/compile_fail/cf_state_escapes.rs:28: error: lifetime may not live long enough: assignment requires that `'1` must outlive `'static`
 //! expect(rustc 1.85): selftests/compile_fail/cf_state_escapes.rs: error[E0521]: borrowed data escapes outside of function
 
 use kernel::prelude::*;
