@@ -83,11 +83,12 @@ use kernel::{
 };
 
 /// What `kvfree_call_rcu()` links a node by: since 7.3, a `struct
-/// kvfree_rcu_head`; before, a `struct rcu_head`.
+/// kvfree_rcu_head`; before, a `struct rcu_head`, a macro for `struct
+/// callback_head` that bindgen does not see.
 #[cfg(klp_kvfree_rcu_head)]
 type RcuHead = kernel::bindings::kvfree_rcu_head;
 #[cfg(not(klp_kvfree_rcu_head))]
-type RcuHead = kernel::bindings::rcu_head;
+type RcuHead = kernel::bindings::callback_head;
 
 /// A shadow variable's value and its references, which the core's variable
 /// points to.
