@@ -60,7 +60,7 @@ function release() {
 
 	echo 1 > "$SYSFS_DEBUG_DIR/$MOD_TARGET/release"
 	loop_until "[[ \$(reads $2) -eq $NPROC ]]" ||
-		die "$(reads "$2") of $NPROC reads returned by version $2"
+		die "$(reads "$2") of $NPROC reads returned by version $2; the last lines: $(tail -n 2 "$WAITERS_OUT" | xargs)"
 	[[ $(reads "$2" "[a-z]+ $old") -eq 0 ]] ||
 		die "$(reads "$2" "[a-z]+ $old") readers back in user space in state $old, unswitched"
 	pending=$(reads "$2" "pending .*")
