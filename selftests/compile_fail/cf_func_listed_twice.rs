@@ -4,7 +4,8 @@
 //! and refuses a second one, with a stack trace: a function listed twice by
 //! one object does not build.
 //!
-//! expect: selftests/compile_fail/cf_func_listed_twice.rs:35: error[E0080]: evaluation panicked: a function listed twice by one object
+//! expect: selftests/compile_fail/cf_func_listed_twice.rs:36: error[E0080]: evaluation panicked: a function listed twice by one object
+//! expect(rustc 1.85): livepatch/mod.rs:390: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a function listed twice by one object', ../../livepatch/mod.rs:390:17
 use kernel::{
     prelude::*,
     seq_file::SeqFile, //

@@ -3,7 +3,8 @@
 //! A system state's data is `kmalloc()`ed, and may be freed by a C patch
 //! taking it over: zero-sized data, which is no allocation, does not build.
 //!
-//! expect: selftests/compile_fail/cf_state_zero_sized.rs:18: error[E0080]: evaluation panicked: a system state's data may not be zero-sized
+//! expect: selftests/compile_fail/cf_state_zero_sized.rs:19: error[E0080]: evaluation panicked: a system state's data may not be zero-sized
+//! expect(rustc 1.85): livepatch/state.rs:92: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a system state's data may not be zero-sized', ../../livepatch/state.rs:92:9
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]
