@@ -193,7 +193,7 @@ stop_readers() {
 	READERS=
 }
 
-# The machine's speed varies over time (README, "Benchmarks"): each
+# The machine's speed varies over time (docs/benchmark-method.md): each
 # repetition times WINDOWS short windows, and the report takes the smallest
 # of them all.
 

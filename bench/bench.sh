@@ -46,7 +46,7 @@ previous="${log%.log}-previous.log"
 info "results also in $log"
 export VM_MEMORY=${VM_MEMORY:-4G}
 # One vCPU: with a second, whether a transition completed at the core's
-# first try or a second later was chance (README, "Benchmarks").
+# first try or a second later was chance (docs/benchmark-method.md).
 export VM_CPUS=${VM_CPUS:-1}
 vars=""
 for v in PARTS CALLS READS REPS WINDOWS TREPS SLEEPING BUSY BUSY_MS LIMIT FORM_LIMIT; do

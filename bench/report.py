@@ -153,7 +153,7 @@ def report(rows, counts, kdir, accel, top):
         "call or per read of the same loop falls, from one measurement to the "
         "next, into clusters up to twice apart, with nothing changed in the "
         "guest; a native loop on the host varied too, by up to 1.5 times "
-        "(README, \"Benchmarks\"). So each repetition of a per-call loop is "
+        "(benchmark-method.md). So each repetition of a per-call loop is "
         "timed in short windows, and the per-call cells give the smallest "
         "window first, the "
         "least disturbed measurement, then the median and the largest; "

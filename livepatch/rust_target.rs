@@ -105,7 +105,7 @@ pub(super) fn names(patch: &Patch) -> Result<KVec<(usize, CString)>> {
                 if obj.name.is_none() && twice {
                     pr_err!(
                         "livepatch: {}: replaced twice by this patch\n",
-                        name.to_str()?
+                        BStr::from_bytes(name.to_bytes())
                     );
                     return Err(EINVAL);
                 }
@@ -166,7 +166,7 @@ fn name(addr: *const ffi::c_void) -> Result<CString> {
         );
         return Err(EINVAL);
     }
-    Ok(CString::try_from_fmt(fmt!("{name}"))?)
+    CString::try_from_fmt(fmt!("{name}"))
 }
 
 /// Makes a [`RustReplacement`]: the Rust function of vmlinux `$original` (a

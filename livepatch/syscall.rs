@@ -230,11 +230,11 @@ pub use klp_syscall_prototype as prototype;
 macro_rules! klp_syscall {
     ($f:tt: fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {{
         const __KLP_F: fn($($ty),*) -> $ret = $f;
+        const __KLP_N: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
         #[cfg(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)]
         extern "C" fn __klp_sys(
             regs: *const ::kernel::bindings::pt_regs,
         ) -> ::kernel::ffi::c_long {
-            const __KLP_N: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
             // SAFETY: the system call table's entry, which this replaces
             // (what the caller of `Func::vmlinux` asserts), is called with
             // the caller's registers.
@@ -252,12 +252,7 @@ macro_rules! klp_syscall {
         }
         #[cfg(not(CONFIG_ARCH_HAS_SYSCALL_WRAPPER))]
         extern "C" fn __klp_sys($($arg: ::kernel::ffi::c_ulong),*) -> ::kernel::ffi::c_long {
-            const {
-                assert!(
-                    <[&str]>::len(&[$(stringify!($arg)),*]) <= 6,
-                    "a system call has at most 6 arguments"
-                )
-            };
+            const { assert!(__KLP_N <= 6, "a system call has at most 6 arguments") };
             $(
                 let $arg = <$ty as $crate::livepatch::syscall::SyscallArg>::from_reg($arg);
             )*

@@ -61,10 +61,15 @@ not_run() {
 	echo "  enable/disable cycles under load: make stress"
 }
 
+# Logs are named after the series and variant; RLP_KERNEL=test is the
+# default kernel.
+logname=${RLP_KVER:+-$RLP_KVER}${RLP_KERNEL:+-$RLP_KERNEL}
+logname=${logname%-test}
 # The outermost run keeps its transcript, for the excerpts in the
 # documentation (scripts/update-excerpts.py).
 if [ -z "${RESULTS:-}" ]; then
-	exec > >(tee "$RLP_LOGS/check${RLP_KVER:+-$RLP_KVER}${RLP_KERNEL:+-$RLP_KERNEL}.log") 2>&1
+	exec > >(tee "$RLP_LOGS/check$logname.log") 2>&1
+	tee_pid=$!
 fi
 # The results of this run are appended to $RESULTS ("passed failed skipped").
 RESULTS=${RESULTS:-$(mktemp)}
@@ -72,7 +77,7 @@ export RESULTS
 
 prepare
 
-log="$RLP_LOGS/selftests${RLP_KVER:+-$RLP_KVER}.log"
+log="$RLP_LOGS/selftests$logname.log"
 : > "$log"
 if [ "$1" = upstream ]; then
 	dir=$("$RLP_TOP/scripts/upstream-selftests.sh" "$KDIR")
@@ -173,5 +178,10 @@ if [ -n "${CHECK_ALSO:-}" ]; then
 	read -r passed failed skipped < <(awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }' "$RESULTS")
 	echo
 	echo "All kernels: $passed passed, $failed failed, $skipped skipped"
+fi
+# The transcript is whole once tee has read its last line.
+if [ -n "${tee_pid:-}" ]; then
+	exec >&- 2>&-
+	wait "$tee_pid"
 fi
 [ "$failed" -eq 0 ]

@@ -32,11 +32,12 @@ binds=$(printf '%s\n' "$RLP_TOP" "$RLP_CACHE" "$(realpath "$RLP_TOP")" "$(realpa
 # unshare: the mounts below are CMD's alone. unshare makes "/" private,
 # which fails where "/" is not a mount point: in a chroot (a build root, a
 # fresh Debian root made by debootstrap). There the mounts go on a private
-# bind of ROOT onto itself instead; only that bind can reach the parent's
-# mounts, if ROOT lies on a shared one. --rbind: /dev and /proc with what is
-# mounted under them. The same PATH as a login shell of the root, none of
-# the caller's tools (its rustup, the project's bindgen); nor its
-# LIBCLANG_PATH, which names the host's libclang.
+# bind of ROOT onto itself instead (made once: if ROOT lies on a shared
+# mount, that bind alone also appears in the parent's namespace, and
+# stays). --rbind: /dev and /proc with what is mounted under them. The same
+# PATH as a login shell of the root, none of the caller's tools (its
+# rustup, the project's bindgen); nor its LIBCLANG_PATH, which names the
+# host's libclang.
 if mountpoint -q /; then
 	propagation=private
 else
@@ -46,7 +47,7 @@ exec unshare --mount --propagation $propagation -- /bin/sh -e -c '
 	root=$1 cwd=$2 user=$3 binds=$4 propagation=$5
 	shift 5
 	if [ "$propagation" = unchanged ]; then
-		mount --bind "$root" "$root"
+		mountpoint -q "$root" || mount --bind "$root" "$root"
 		mount --make-rprivate "$root"
 	fi
 	for d in /dev /proc; do

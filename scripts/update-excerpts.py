@@ -6,15 +6,16 @@ documentation shows is what the project prints.
 
 An excerpt sits between two markers:
 
-    <!-- excerpt: KIND [ARG] -->
+    <!-- excerpt: KIND -->
     ...
     <!-- /excerpt -->
 
 and KIND says where it comes from:
 
     help        scripts/help.txt as Markdown tables (what `make help` prints)
-    demo        the transcript of `make demo`, trimmed to the cmdline before
-                and after, and the per-task summary
+    demo        the transcript of `make demo`, trimmed to the kernel it ran
+                on, the cmdline before and after, the core's own log lines
+                and the per-task summary
     demo-forms  the same transcript's three forms of the job
     check       the transcript of a `make check`, trimmed to the progress
                 of the VM tests and the summary line

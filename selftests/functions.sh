@@ -61,7 +61,7 @@ function check_result {
 	local expect="$*"
 	local result
 
-	result=$(dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }' | \
+	result=$(new_dmesg | \
 		 grep -e 'livepatch:' -e 'livepatch_callbacks_' -e 'test_klp' -e 'klp_job_' \
 		      -e '\] % ' -e 'insmod: ERROR' | \
 		 grep -v '\(tainting\|taints\) kernel' | \
@@ -162,10 +162,15 @@ livepatch: '$1': initializing patching transition
 livepatch: '$1': starting patching transition"
 }
 
+# new_dmesg() - the kernel log since the test started
+function new_dmesg() {
+	dmesg | awk -v l="$LAST_DMESG" 'p; $0 == l { p = 1 }'
+}
+
 # wait_dmesg(text) - wait until the kernel log has a line with text since
 #	the test started
 function wait_dmesg() {
-	loop_until "dmesg | awk -v l=\"\$LAST_DMESG\" 'p; \$0 == l { p=1 }' | grep -qF \"$1\"" ||
+	loop_until "new_dmesg | grep -qF \"$1\"" ||
 		die "no '$1' in the kernel log"
 }
 
@@ -184,8 +189,10 @@ function tries_on() {
 
 	addr=$(awk '$3 == "klp_transition_work_fn" { print $1; exit }' /proc/kallsyms)
 	[[ -n "$addr" ]] || die "klp_transition_work_fn is not in /proc/kallsyms"
+	[[ -n "${addr//0/}" ]] || die "/proc/kallsyms hides addresses (kernel.kptr_restrict)"
 	echo "function == 0x$addr" > "$TRIES_EVENT/filter"
 	echo 1 > "$TRIES_EVENT/enable"
+	echo 1 > "$TRACING/tracing_on"
 	echo > "$TRACING/trace"
 }
 
@@ -207,7 +214,7 @@ function retries() {
 function check_final_counts() {
 	local line original patched stale queued
 
-	line=$(dmesg | awk -v l="$LAST_DMESG" 'p; $0 == l { p=1 }' |
+	line=$(new_dmesg |
 		grep -o "$MOD_TARGET: $1: passes: original .*") ||
 		die "no final counts of $MOD_TARGET in the kernel log"
 	read -r original patched stale queued < <(sed -E \

@@ -5,8 +5,9 @@
  * (klp_job_target's "wait"), and print one line per read that returned:
  * "read: <pid> <what it read> <patch state>", the patch state being the
  * process's own (/proc/self/patch_state), read first thing back in user
- * space. Each prints "waiting: <pid>" before its first read. SIGTERM interrupts the reads: the processes exit, and this
- * program exits 0 if every one of them exited 0.
+ * space. Each prints "waiting: <pid>" before its first read. SIGTERM
+ * interrupts the reads: the processes exit, and this program exits 0 if
+ * every one of them exited 0.
  */
 
 #include <errno.h>
@@ -38,7 +39,7 @@ static void say(const char *what, const char *text)
 
 static void waiter(const char *file)
 {
-	char buf[32], state[8];
+	char buf[32], state[8], line[48];
 	ssize_t len, slen;
 	int fd, sfd;
 
@@ -61,9 +62,8 @@ static void waiter(const char *file)
 		buf[strcspn(buf, "\n")] = '\0';
 		state[slen] = '\0';
 		state[strcspn(state, "\n")] = '\0';
-		strcat(buf, " ");
-		strcat(buf, state);
-		say("read", buf);
+		snprintf(line, sizeof(line), "%s %s", buf, state);
+		say("read", line);
 	}
 	_exit(0);
 }

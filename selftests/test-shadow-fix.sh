@@ -34,11 +34,6 @@ function cleanup() {
 	pop_config
 }
 
-# new_dmesg() - the kernel log since the test started
-function new_dmesg() {
-	dmesg | awk -v l="$LAST_DMESG" 'p; $0 == l { p=1 }'
-}
-
 # dummies(pattern) - the dummy addresses of the new log lines that match
 #	pattern ("... dummy @ <addr>, ..."), sorted
 function dummies() {

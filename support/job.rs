@@ -12,7 +12,7 @@
 
 // Each test module mounts this file, as `mod <file name>;` at its crate root,
 // and uses part of it.
-#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use kernel::{
     error::to_result,

@@ -8,8 +8,8 @@
 //! Mount it as `mod job_patch;` at the crate root, beside `mod job;`: its
 //! macros refer to `$crate::job` and `$crate::job_patch`.
 
-// Each livepatch mounts this file and uses part of it.
-#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+// Mounted by klp_job_patch.rs, whose crate does not reach these `pub`s.
+#![allow(unreachable_pub)]
 
 use crate::{
     job::{
@@ -31,6 +31,9 @@ impl livepatch::CType for &Job {
 // frees the job only after the job has stopped; `Job` wraps a `klp_job`
 // transparently.
 unsafe impl<'call> livepatch::Arg<'call> for &'call Job {
+    // SAFETY: `Arg::from_c`'s contract, unchanged: `c` is an argument of
+    // `call`, a call of the replaced function by callers that keep the
+    // implementation's contract above.
     unsafe fn from_c(c: *mut bindings::klp_job, _call: &'call livepatch::Call) -> Self {
         // SAFETY: by the implementation's contract above.
         unsafe { &*c.cast::<Job>() }
@@ -56,6 +59,9 @@ impl livepatch::CType for ThreadJob<'_> {
 // SAFETY: the target starts `klp_job_kthread()` with its job as `data`, and
 // stops the thread before freeing the job.
 unsafe impl<'call> livepatch::Arg<'call> for ThreadJob<'call> {
+    // SAFETY: `Arg::from_c`'s contract, unchanged: `c` is an argument of
+    // `call`, a call of the replaced function by callers that keep the
+    // implementation's contract above.
     unsafe fn from_c(c: *mut ffi::c_void, _call: &'call livepatch::Call) -> Self {
         // SAFETY: by the implementation's contract above.
         ThreadJob(unsafe { &*c.cast::<Job>() })
@@ -81,6 +87,9 @@ impl livepatch::CType for WorkJob<'_> {
 // SAFETY: the target queues only its job's `dwork` with `klp_job_work()`,
 // and cancels it before freeing the job.
 unsafe impl<'call> livepatch::Arg<'call> for WorkJob<'call> {
+    // SAFETY: `Arg::from_c`'s contract, unchanged: `c` is an argument of
+    // `call`, a call of the replaced function by callers that keep the
+    // implementation's contract above.
     unsafe fn from_c(c: *mut kernel::bindings::work_struct, _call: &'call livepatch::Call) -> Self {
         // SAFETY: by the implementation's contract above, `c` is
         // `job.dwork.work` of a job.

@@ -113,6 +113,9 @@ impl livepatch::CType for &Dummy {
 // (`dummy_check()`) with a dummy on its list, holding the list's mutex:
 // nothing frees or changes the dummy before the call returns.
 unsafe impl<'call> livepatch::Arg<'call> for &'call Dummy {
+    // SAFETY: `Arg::from_c`'s contract, unchanged: `c` is an argument of
+    // `call`, a call of the replaced function by callers that keep the
+    // implementation's contract above.
     unsafe fn from_c(c: *mut Dummy, _call: &'call livepatch::Call) -> Self {
         // SAFETY: by the implementation's contract above.
         unsafe { &*c }

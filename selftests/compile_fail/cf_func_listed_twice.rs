@@ -5,7 +5,7 @@
 //! one object does not build.
 //!
 //! expect: selftests/compile_fail/cf_func_listed_twice.rs:36: error[E0080]: evaluation panicked: a function listed twice by one object
-//! expect(rustc 1.85): livepatch/mod.rs:390: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a function listed twice by one object', ../../livepatch/mod.rs:390:17
+//! expect(rustc 1.85): livepatch/mod.rs: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a function listed twice by one object'
 use kernel::{
     prelude::*,
     seq_file::SeqFile, //

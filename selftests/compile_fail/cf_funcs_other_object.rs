@@ -7,7 +7,7 @@
 //! `insmod`.)
 //!
 //! expect: selftests/compile_fail/cf_funcs_other_object.rs:39: error[E0080]: evaluation panicked: a function listed by an object it was not declared for
-//! expect(rustc 1.85): livepatch/mod.rs:372: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a function listed by an object it was not declared for', ../../livepatch/mod.rs:372:13
+//! expect(rustc 1.85): livepatch/mod.rs: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a function listed by an object it was not declared for'
 
 use kernel::{
     prelude::*,

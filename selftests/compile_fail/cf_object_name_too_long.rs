@@ -4,7 +4,7 @@
 //! can be: it does not build.
 //!
 //! expect: selftests/compile_fail/cf_object_name_too_long.rs:22: error[E0080]: evaluation panicked: a module name longer than MODULE_NAME_LEN allows
-//! expect(rustc 1.85): livepatch/mod.rs:346: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a module name longer than MODULE_NAME_LEN allows', ../../livepatch/mod.rs:346:9
+//! expect(rustc 1.85): livepatch/mod.rs: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a module name longer than MODULE_NAME_LEN allows'
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

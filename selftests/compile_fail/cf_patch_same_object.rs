@@ -5,7 +5,7 @@
 //! not build.
 //!
 //! expect: selftests/compile_fail/cf_patch_same_object.rs:26: error[E0080]: evaluation panicked: two objects of a patch for the same target
-//! expect(rustc 1.85): livepatch/mod.rs:432: error[E0080]: evaluation of constant value failed: the evaluated program panicked at 'two objects of a patch for the same target', ../../livepatch/mod.rs:432:17
+//! expect(rustc 1.85): livepatch/mod.rs: error[E0080]: evaluation of constant value failed: the evaluated program panicked at 'two objects of a patch for the same target'
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

@@ -4,7 +4,7 @@
 //! taking it over: zero-sized data, which is no allocation, does not build.
 //!
 //! expect: selftests/compile_fail/cf_state_zero_sized.rs:19: error[E0080]: evaluation panicked: a system state's data may not be zero-sized
-//! expect(rustc 1.85): livepatch/state.rs:92: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a system state's data may not be zero-sized', ../../livepatch/state.rs:92:9
+//! expect(rustc 1.85): livepatch/state.rs: error[E0080]: could not evaluate static initializer: the evaluated program panicked at 'a system state's data may not be zero-sized'
 use kernel::prelude::*;
 
 #[cfg(not(klp_kernel_livepatch))]

@@ -113,7 +113,7 @@ static VMLINUX_FUNCS: [Func; 1] = [
 
 /// The job's functions in the module `$object`: what `klp_job.h` declares,
 /// each replaced by a function whose types make its C prototype (see
-/// support/job.rs). It calls `Func::module`: use it in an `unsafe` block
+/// support/job_patch.rs). It calls `Func::module`: use it in an `unsafe` block
 /// whose safety comment says where `$object` defines those functions with
 /// `klp_job.h`'s names and C prototypes.
 macro_rules! job_funcs {

@@ -101,17 +101,17 @@ static struct klp_job job = {
 };
 
 /*
- * The job's code. A livepatch replaces these functions: __noipa, not only
- * noinline, or gcc -O2 (as distribution kernels build) uses the constant
+ * The job's code. A livepatch replaces these functions: noinline and
+ * __noipa (which clang does not have), or gcc -O2 (as distribution kernels build) uses the constant
  * klp_job_format() returns in its callers, which never see the new one.
  */
 
-__noipa unsigned int klp_job_format(struct klp_job *job)
+noinline __noipa unsigned int klp_job_format(struct klp_job *job)
 {
 	return KLP_JOB_ORIGINAL;
 }
 
-__noipa void klp_job_pass(struct klp_job *job, unsigned int format)
+noinline __noipa void klp_job_pass(struct klp_job *job, unsigned int format)
 {
 	job->record(job, KLP_JOB_ORIGINAL, format);
 }
@@ -153,8 +153,11 @@ noinline void klp_job_work(struct work_struct *work)
 	job->requeue(job);
 }
 
-/* User tasks' reads of "wait". noinline: a livepatch replaces it. */
-noinline unsigned int klp_job_user_wait(struct klp_job *job)
+/*
+ * User tasks' reads of "wait". __noipa, as above: gcc -O2 otherwise knows
+ * it returns 0 or KLP_JOB_ORIGINAL, and wait_read() prints the constant.
+ */
+noinline __noipa unsigned int klp_job_user_wait(struct klp_job *job)
 {
 	return job->wait(job) ? 0 : KLP_JOB_ORIGINAL;
 }
