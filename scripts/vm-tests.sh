@@ -115,7 +115,9 @@ while [ "$running" -gt 0 ]; do
 			test=$(sed -E 's/^[^:]*: [^:]*: ([^ ]+).*/\1/' <<< "${results[r]}")
 			took=$((SECONDS - ${started[$i,$r]:-$SECONDS}))
 			[[ "${results[r]}" =~ ^ok\ [0-9]+\ [^#]*$ ]] && echo "$test $took" >> "$DURATIONS.new"
-			info "[vm$i] ${results[r]%% selftests:*} $test ($took s)"
+			# Each test is a kselftest run of its own, numbered 1:
+			# the number says nothing here (ktap-merge.py renumbers).
+			info "[vm$i] ${results[r]%% [0-9]* selftests:*} $test ($took s)"
 		done
 		seen[i]=${#results[@]}
 	done
