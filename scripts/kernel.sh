@@ -26,7 +26,9 @@
 # sample, KUnit and the `kernel` crate's doctests); rust-ftrace applies
 # patches/rust-ftrace/ (Rust code calls __fentry__, so Rust functions can be
 # traced and livepatched) and builds with a rustc >= 1.98 that the project
-# sets up (scripts/rust-ftrace-toolchain.sh); debian is Debian's own binary
+# sets up (scripts/rust-ftrace-toolchain.sh); btf adds
+# scripts/btf-kernel.config (BTF, so that the adapters' C prototypes are
+# checked at build time); debian is Debian's own binary
 # kernel of the series, nothing of it compiled (scripts/debian-kernel.sh).
 
 set -e
@@ -41,8 +43,9 @@ case "${RLP_KERNEL:-}" in
 debug)	FRAGMENTS+=("$RLP_TOP/scripts/debug-kernel.config"); VARIANT=-debug ;;
 upstream) FRAGMENTS+=("$RLP_TOP/scripts/upstream-kernel.config"); VARIANT=-upstream ;;
 rust-ftrace) FRAGMENTS+=("$RLP_TOP/scripts/rust-ftrace-kernel.config"); VARIANT=-rust-ftrace ;;
+btf)	FRAGMENTS+=("$RLP_TOP/scripts/btf-kernel.config"); VARIANT=-btf ;;
 debian)	VARIANT=-debian ;;
-*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: test, debug, upstream, rust-ftrace, debian)" ;;
+*)	die "RLP_KERNEL=$RLP_KERNEL: unknown kernel variant (there are: test, debug, upstream, rust-ftrace, btf, debian)" ;;
 esac
 RUSTC=/usr/bin/rustc
 RUST_MAKE_VARS=(RUSTC=$RUSTC HOSTRUSTC=$RUSTC

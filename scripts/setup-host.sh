@@ -38,6 +38,8 @@ PACKAGES=(
 # chroot of its suite; virtme-ng reads the version of Debian's image with
 # `file`.
 [ "${RLP_KERNEL:-}" != debian ] || PACKAGES+=(debootstrap file)
+# RLP_KERNEL=btf: pahole makes the kernel's BTF from its DWARF.
+[ "${RLP_KERNEL:-}" != btf ] || PACKAGES+=(dwarves)
 
 missing=()
 for p in $(printf '%s\n' "${PACKAGES[@]}" | sed 's/#.*//'); do
