@@ -57,6 +57,10 @@ not_run() {
 		echo "  Rust functions as targets, the traced replacement of upstream's test-ftrace.sh: RLP_KERNEL=rust-ftrace make check"
 	[ "${RLP_KERNEL:-}" = upstream ] ||
 		echo "  kernel::livepatch in the kernel, its KUnit doctests and in-tree sample: RLP_KERNEL=upstream make check"
+	case "${RLP_KERNEL:-}" in
+	btf | debian) ;;
+	*) echo "  the C prototypes checked against the kernel's own BTF: RLP_KERNEL=btf make check" ;;
+	esac
 	echo "  the kernel's own C livepatch selftests: make check-upstream"
 	echo "  enable/disable cycles under load: make stress"
 }
