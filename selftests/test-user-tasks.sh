@@ -11,11 +11,11 @@
 # records the transition's work), and the test releases them before the
 # core's signal (after 15 s), which would end their reads early. Released,
 # each read reports whether its task was still pending when
-# klp_job_user_wait() returned (more than half must be; all were in every
-# run so far), and the task's first act back in user space, reading its
-# own patch_state, finds it switched: the target state, or, for a reader
-# that got there after the transition ended, no transition at all (-1);
-# never the state it started in. The transition completes; each read says
+# klp_job_user_wait() returned (more than half must be), and the task's
+# first act back in user space, reading its own patch_state, finds it
+# switched: the target state, or, for a reader that got there after the
+# transition ended, no transition at all (-1); never the state it started
+# in. The transition completes; each read says
 # which version of klp_job_user_wait() ran it: the original before
 # patching, the patched one before unpatching. The same in both
 # directions.

@@ -101,9 +101,10 @@ static struct klp_job job = {
 };
 
 /*
- * The job's code. A livepatch replaces these functions: noinline and
- * __noipa (which clang does not have), or gcc -O2 (as distribution kernels build) uses the constant
- * klp_job_format() returns in its callers, which never see the new one.
+ * The job's code. A livepatch replaces these functions: noinline, and
+ * __noipa where the compiler has it (gcc), or gcc -O2 (as distribution
+ * kernels build) uses the constant klp_job_format() returns in its
+ * callers, which never see the new one.
  */
 
 noinline __noipa unsigned int klp_job_format(struct klp_job *job)
